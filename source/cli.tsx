@@ -1,0 +1,68 @@
+// canary-tui: parse argv, pick a command, wire adapters, render or print.
+import meow from 'meow';
+import {exitCodes, processIO} from './commands/io.js';
+import {simulateCommand} from './commands/simulate-command.js';
+
+const help = `
+  Usage
+    $ canary-tui <command> [options]
+
+  Commands
+    simulate FILE.yaml   Replay one release of a Canary on a virtual clock (offline)
+
+  simulate options
+    --trace FILE.csv            Metric values over time: header "time,<metric>,..."
+    --webhook NAME=RESULT       pass, fail or fail:N (fail the first N calls); repeatable
+    --output text|json          Event messages, or Flagger-style JSON lines (default text)
+    -n, --namespace NS          Namespace of canaries without metadata.namespace (default: the
+                                namespace of a kustomization.yaml in the folder of FILE, else "default")
+    --name NAME                 Which Canary, when the file holds several
+    --mesh-provider NAME        Flagger's -mesh-provider, for canaries without spec.provider (default istio)
+    --start TIME                RFC 3339 time of t=0 in JSON timestamps (default 1970-01-01T00:00:00Z)
+
+  Global options
+    --help, --version
+
+  Exit codes
+    0 promoted   1 failed   2 bad input   3 no terminal phase within 24h of virtual time
+
+  Examples
+    $ canary-tui simulate canary.yaml --trace trace.csv --output json | jq .msg
+    $ canary-tui simulate abtest.yaml --webhook acceptance-test=fail:2
+`;
+
+const cli = meow(help, {
+	importMeta: import.meta,
+	allowUnknownFlags: false,
+	flags: {
+		trace: {type: 'string'},
+		webhook: {type: 'string', isMultiple: true, default: []},
+		output: {type: 'string', default: 'text'},
+		namespace: {type: 'string', shortFlag: 'n'},
+		name: {type: 'string'},
+		meshProvider: {type: 'string'},
+		start: {type: 'string'},
+	},
+});
+
+// A closed pipe (`| head`) is a normal way for a reader to stop listening.
+process.stdout.on('error', error => {
+	if ((error as NodeJS.ErrnoException).code === 'EPIPE') process.exit(0);
+	throw error;
+});
+
+async function main(): Promise<number> {
+	const [command, ...args] = cli.input;
+	switch (command) {
+		case 'simulate':
+			return simulateCommand(args, cli.flags, processIO);
+		case undefined:
+			cli.showHelp(exitCodes.badInput);
+			return exitCodes.badInput;
+		default:
+			processIO.stderr(`canary-tui: unknown command "${command}"; run canary-tui --help for the commands`);
+			return exitCodes.badInput;
+	}
+}
+
+process.exitCode = await main();

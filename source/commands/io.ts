@@ -1,0 +1,13 @@
+// Where a command writes: injected so tests can read what a user would see.
+export type CommandIO = {
+	stdout: (line: string) => void;
+	stderr: (line: string) => void;
+};
+
+export const processIO: CommandIO = {
+	stdout: line => process.stdout.write(line + '\n'),
+	stderr: line => process.stderr.write(line + '\n'),
+};
+
+/** DESIGN.md §4 exit codes. */
+export const exitCodes = {ok: 0, failed: 1, badInput: 2, timedOut: 3} as const;
