@@ -1,6 +1,7 @@
 // canary-tui: parse argv, pick a command, wire adapters, render or print.
 import meow from 'meow';
 import {exitCodes, processIO} from './commands/io.js';
+import {demoCommand} from './commands/demo-command.js';
 import {simulateCommand} from './commands/simulate-command.js';
 
 const help = `
@@ -8,12 +9,20 @@ const help = `
     $ canary-tui <command> [options]
 
   Commands
+    demo                 The podinfo story on your machine: a local mesh with real HTTP, no cluster
     simulate FILE.yaml   Replay one release of a Canary on a virtual clock (offline)
+
+  demo options
+    --dir DIR                   A kustomization folder to run and watch (default: the seed's, in a new temp folder)
+    --speed N                   Time runs N times faster (default 1)
+    --port N                    The gateway's port on 127.0.0.1 (default 8080)
+    --script seed               Play the seed unattended: 5.0.1, A/B 5.0.2, 5.0.3 with HTTP 500s; exit 0 if it ends as the seed does
+    -o, --output text|json      Plain lines (default), or JSON lines on stdout
 
   simulate options
     --trace FILE.csv            Metric values over time: header "time,<metric>,..."
     --webhook NAME=RESULT       pass, fail or fail:N (fail the first N calls); repeatable
-    --output text|json          Event messages, or Flagger-style JSON lines (default text)
+    -o, --output text|json      Event messages, or Flagger-style JSON lines (default text)
     -n, --namespace NS          Namespace of canaries without metadata.namespace (default: the
                                 namespace of a kustomization.yaml in the folder of FILE, else "default")
     --name NAME                 Which Canary, when the file holds several
@@ -37,11 +46,15 @@ const cli = meow(help, {
 	flags: {
 		trace: {type: 'string'},
 		webhook: {type: 'string', isMultiple: true, default: []},
-		output: {type: 'string', default: 'text'},
+		output: {type: 'string', shortFlag: 'o', default: 'text'},
 		namespace: {type: 'string', shortFlag: 'n'},
 		name: {type: 'string'},
 		meshProvider: {type: 'string'},
 		start: {type: 'string'},
+		dir: {type: 'string'},
+		speed: {type: 'number', default: 1},
+		port: {type: 'number', default: 8080},
+		script: {type: 'string'},
 	},
 });
 
@@ -54,6 +67,8 @@ process.stdout.on('error', error => {
 async function main(): Promise<number> {
 	const [command, ...args] = cli.input;
 	switch (command) {
+		case 'demo':
+			return demoCommand(cli.flags, processIO);
 		case 'simulate':
 			return simulateCommand(args, cli.flags, processIO);
 		case undefined:
