@@ -6,6 +6,23 @@ import {fileURLToPath} from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 await mkdir(`${root}/dist`, {recursive: true});
+
+// Ink 6.8's incremental renderer moves the cursor up one line too few after a frame that ends
+// with a newline (every frame shorter than the terminal), so each update lands one row low
+// and old lines stay on screen (seen in tmux). Ink 6.8 is the last 6.x; fix the one line here
+// and fail the build if it is not there, rather than ship the bug silently.
+const buggy = 'buffer.push(ansiEscapes.cursorUp(previousVisible - 1));';
+const fixed = "buffer.push(ansiEscapes.cursorUp(previousVisible - (previousOutput.endsWith('\\n') ? 0 : 1)));";
+const inkIncrementalFix = {
+	name: 'ink-incremental-fix',
+	setup(build) {
+		build.onLoad({filter: /ink[\\/]build[\\/]log-update\.js$/}, async args => {
+			const source = await readFile(args.path, 'utf8');
+			if (!source.includes(buggy)) throw new Error(`ink-incremental-fix: expected "${buggy}" in ${args.path}; check whether this Ink version still needs the fix`);
+			return {contents: source.replace(buggy, fixed), loader: 'js'};
+		});
+	},
+};
 await build({
 	entryPoints: [`${root}/source/cli.tsx`],
 	outfile: `${root}/dist/cli.js`,
@@ -15,6 +32,7 @@ await build({
 	target: 'node20',
 	jsx: 'automatic',
 	legalComments: 'none',
+	plugins: [inkIncrementalFix],
 	logLevel: 'warning',
 	// ink imports react-devtools-core only when DEV is set; keep it out of the bundle.
 	alias: {'react-devtools-core': `${root}/scripts/empty-module.mjs`},

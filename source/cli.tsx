@@ -17,7 +17,8 @@ const help = `
     --speed N                   Time runs N times faster (default 1)
     --port N                    The gateway's port on 127.0.0.1 (default 8080)
     --script seed               Play the seed unattended: 5.0.1, A/B 5.0.2, 5.0.3 with HTTP 500s; exit 0 if it ends as the seed does
-    -o, --output text|json      Plain lines (default), or JSON lines on stdout
+    -o, --output text|json      Plain lines, or JSON lines on stdout (default: the dashboard on a terminal, text otherwise)
+    --once                      Print the first complete dashboard frame and exit
 
   simulate options
     --trace FILE.csv            Metric values over time: header "time,<metric>,..."
@@ -29,8 +30,14 @@ const help = `
     --mesh-provider NAME        Flagger's -mesh-provider, for canaries without spec.provider (default istio)
     --start TIME                RFC 3339 time of t=0 in JSON timestamps (default 1970-01-01T00:00:00Z)
 
+  Dashboard keys
+    j/k select  g/G first/last  enter/tab focus  / filter  esc back  ? help  q quit
+    p promote  r roll back  space pause/resume (each asks y/n)
+    demo: n next version  a canary <-> A/B  e HTTP 500s  l slow responses
+
   Global options
-    --help, --version
+    --no-color (or NO_COLOR)   --ascii (no box-drawing or block characters)
+    --readonly (never write)   --help, --version
 
   Exit codes
     0 promoted   1 failed   2 bad input   3 no terminal phase within 24h of virtual time
@@ -46,7 +53,7 @@ const cli = meow(help, {
 	flags: {
 		trace: {type: 'string'},
 		webhook: {type: 'string', isMultiple: true, default: []},
-		output: {type: 'string', shortFlag: 'o', default: 'text'},
+		output: {type: 'string', shortFlag: 'o'},
 		namespace: {type: 'string', shortFlag: 'n'},
 		name: {type: 'string'},
 		meshProvider: {type: 'string'},
@@ -55,6 +62,10 @@ const cli = meow(help, {
 		speed: {type: 'number', default: 1},
 		port: {type: 'number', default: 8080},
 		script: {type: 'string'},
+		once: {type: 'boolean', default: false},
+		color: {type: 'boolean', default: true},
+		ascii: {type: 'boolean', default: false},
+		readonly: {type: 'boolean', default: false},
 	},
 });
 
@@ -70,7 +81,7 @@ async function main(): Promise<number> {
 		case 'demo':
 			return demoCommand(cli.flags, processIO);
 		case 'simulate':
-			return simulateCommand(args, cli.flags, processIO);
+			return simulateCommand(args, {...cli.flags, output: cli.flags.output ?? 'text'}, processIO);
 		case undefined:
 			cli.showHelp(exitCodes.badInput);
 			return exitCodes.badInput;

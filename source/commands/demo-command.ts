@@ -5,9 +5,11 @@ import {toEventLine} from '../events/event-log.js';
 import {DemoStartError, LocalDemo} from '../local/demo.js';
 import {writeSeedFolder} from '../local/gitops/seed-folder.js';
 import {runSeedScript} from '../local/seed-script.js';
+import {demoDashboard} from '../local/demo-dashboard.js';
+import {requester} from './requester.js';
 import {exitCodes, type CommandIO} from './io.js';
 
-export type DemoFlags = {dir?: string; speed: number; port: number; script?: string; output?: string};
+export type DemoFlags = {dir?: string; speed: number; port: number; script?: string; output?: string; once?: boolean; color?: boolean; ascii?: boolean; readonly?: boolean};
 
 const clockTime = (ms: number) => new Date(ms).toISOString().slice(11, 19);
 
@@ -17,6 +19,8 @@ export async function demoCommand(flags: DemoFlags, io: CommandIO, signals: Node
 		return exitCodes.badInput;
 	};
 	const format = (flags.output ?? 'text') as OutputFormat;
+	// The dashboard when a person is watching; plain lines for pipes, files and --output.
+	const interactive = flags.output === undefined && !flags.once && process.stdout.isTTY === true && process.stdin.isTTY === true;
 	if (format !== 'text' && format !== 'json') return bad(`--output: expected text or json, got "${flags.output}"`);
 	if (!(flags.speed > 0 && flags.speed <= 1000)) return bad(`--speed: expected a number from 0 (exclusive) to 1000, got ${flags.speed}`);
 	if (!Number.isInteger(flags.port) || flags.port < 0 || flags.port > 65535) return bad(`--port: expected a port number from 0 to 65535, got ${flags.port}`);
@@ -27,16 +31,26 @@ export async function demoCommand(flags: DemoFlags, io: CommandIO, signals: Node
 	const dir = flags.dir ?? (await writeSeedFolder());
 	const clock = realClock(flags.speed);
 	const demo = new LocalDemo({dir, port: flags.port, clock, notice});
-	demo.events.subscribe(event => {
-		const line = formatEventLine(toEventLine(event), format);
-		io.stdout(format === 'json' ? line : `${clockTime(event.time)} ${event.type === 'Warning' ? 'W' : ' '} ${line}`);
-	});
+	if (!interactive && !flags.once) {
+		demo.events.subscribe(event => {
+			const line = formatEventLine(toEventLine(event), format);
+			io.stdout(format === 'json' ? line : `${clockTime(event.time)} ${event.type === 'Warning' ? 'W' : ' '} ${line}`);
+		});
+	}
 	try {
 		await demo.start();
 	} catch (error) {
 		await demo.stop();
 		if (error instanceof DemoStartError) return bad(error.message);
 		throw error;
+	}
+	const theme = {color: flags.color !== false && !process.env['NO_COLOR'], ascii: flags.ascii === true};
+	const dashboard = () => demoDashboard(demo, {dir, requester: requester(), readonly: flags.readonly === true, url: demo.url});
+	if (flags.once) {
+		const {renderOnce} = await import('../ui/run-tui.js');
+		io.stdout(renderOnce(dashboard(), {...theme, columns: process.stdout.columns || 80, rows: process.stdout.rows || 24}));
+		await demo.stop();
+		return exitCodes.ok;
 	}
 	notice(`export URL=${demo.url}`);
 	if (!flags.dir) {
@@ -51,6 +65,15 @@ export async function demoCommand(flags: DemoFlags, io: CommandIO, signals: Node
 	signals.once('SIGINT', onSignal);
 	signals.once('SIGTERM', onSignal);
 	try {
+		if (interactive) {
+			// Ink prints only the last frame when CI is set; a person at a terminal wants every frame.
+			process.env['CI'] = 'false';
+			const {runTui} = await import('../ui/run-tui.js');
+			const script = flags.script === 'seed' ? runSeedScript({demo, dir, clock, notice: () => {}}) : undefined;
+			script?.catch(() => {});
+			await runTui(dashboard(), theme, stopped);
+			return exitCodes.ok;
+		}
 		if (flags.script === 'seed') {
 			const script = runSeedScript({demo, dir, clock, notice});
 			const result = await Promise.race([script, stopped.then(() => undefined)]);

@@ -3,13 +3,14 @@
 // the pure engine, answering its ops through the ports.
 import type {Clock, Timer} from '../clock.js';
 import {driveAsync} from '../core/engine/drive.js';
-import type {Answer, Op} from '../core/engine/ops.js';
+import type {Answer, MetricAnswer, MetricKind, Op} from '../core/engine/ops.js';
 import {promotedCondition} from '../core/engine/status.js';
 import {tick} from '../core/engine/tick.js';
 import {analysisInterval} from '../core/spec/defaults.js';
-import type {Canary, CanaryStatus} from '../core/spec/types.js';
+import type {Canary, CanaryMetric, CanaryStatus} from '../core/spec/types.js';
 import {ApiError, type KubeObject, type ObjectStore} from '../kube/objects.js';
 import type {DeploymentWorkloads} from './deployment-workloads.js';
+import {pendingRequest, requestAnnotation} from './requests.js';
 import type {AlertSink, EventSink, MeshRouter, MetricsPort, WebhookPort} from './ports.js';
 
 export type ControllerOptions = {
@@ -22,6 +23,8 @@ export type ControllerOptions = {
 	events: EventSink;
 	alerts?: AlertSink;
 	log?: (canary: string, message: string) => void;
+	/** Every metric value a tick read, for the sparklines. */
+	onMetric?: (canary: Canary, metric: CanaryMetric, kind: MetricKind, answer: MetricAnswer) => void;
 	meshProvider?: string;
 	/** Only canaries of this namespace; all when undefined. */
 	namespace?: string;
@@ -69,7 +72,11 @@ export class Controller {
 		if (!canary.status?.conditions) void this.markInitializing(canary);
 		const interval = analysisInterval(canary);
 		const job = this.jobs.get(key);
-		if (job && job.interval === interval) return;
+		if (job && job.interval === interval) {
+			// A manual request is answered now, not at the next interval.
+			if (pendingRequest(canary) && !job.running) this.runNow(key, canary, job);
+			return;
+		}
 		if (job) this.stopJob(key);
 		const next: Job = {interval, running: false, stopped: false};
 		this.jobs.set(key, next);
@@ -104,6 +111,11 @@ export class Controller {
 		this.jobs.delete(key);
 	}
 
+	private runNow(key: string, canary: Canary, job: Job): void {
+		job.timer?.cancel();
+		void this.run(key, canary.metadata.namespace!, canary.metadata.name, job);
+	}
+
 	private async run(key: string, namespace: string, name: string, job: Job): Promise<void> {
 		if (job.stopped) return;
 		const started = this.options.clock.now();
@@ -118,9 +130,13 @@ export class Controller {
 			this.idle.clear();
 		}
 		if (job.stopped) return;
-		// Like Go's ticker, a slow tick delays the next one instead of piling ticks up.
+		// Like Go's ticker, a slow tick delays the next one instead of piling ticks up; a request
+		// that arrived during the tick is answered at once.
 		const elapsed = this.options.clock.now() - started;
-		job.timer = this.options.clock.setTimeout(() => void this.run(key, namespace, name, job), Math.max(0, job.interval / 1_000_000 - elapsed));
+		const fresh = await this.options.store.get('Canary', namespace, name);
+		const delay = fresh && pendingRequest(fresh as unknown as Canary) ? 0 : Math.max(0, job.interval / 1_000_000 - elapsed);
+		if (job.stopped) return;
+		job.timer = this.options.clock.setTimeout(() => void this.run(key, namespace, name, job), delay);
 	}
 
 	async tickOnce(namespace: string, name: string): Promise<void> {
@@ -138,6 +154,12 @@ export class Controller {
 		}
 		const router = this.options.router(canary);
 		let status = canary.status;
+		const request = pendingRequest(canary);
+		if (request && 'error' in request) {
+			await this.updateCanary(namespace, name, object => delete object.metadata.annotations?.[requestAnnotation]);
+			this.emit(canary, status, {op: 'event', type: 'Warning', error: false, message: `ignored a malformed request: ${request.error}`, phase: status?.phase ?? ''});
+			return;
+		}
 		const answer = async (op: Op): Promise<Answer> => {
 			switch (op.op) {
 				case 'event':
@@ -156,8 +178,11 @@ export class Controller {
 				}
 				case 'webhook':
 					return this.options.webhooks.call(canary, op.hook, op.phase);
-				case 'metric':
-					return this.options.metrics.query(canary, op.metric, op.kind, op.interval);
+				case 'metric': {
+					const result = await this.options.metrics.query(canary, op.metric, op.kind, op.interval);
+					this.options.onMetric?.(canary, op.metric, op.kind, result);
+					return result;
+				}
 				case 'checkMetricProviders':
 					return this.options.metrics.check(canary);
 				case 'initializeServices':
@@ -188,9 +213,29 @@ export class Controller {
 					return router.setRoutes(canary, op.primary, op.canary, op.mirrored);
 				case 'promote':
 					return workloads.promote(canary);
+				case 'clearRequest':
+					return this.updateCanary(namespace, name, object => delete object.metadata.annotations?.[requestAnnotation]);
+				case 'setSuspend':
+					return this.updateCanary(namespace, name, object => (object.spec.suspend = op.suspend));
 			}
 		};
-		await driveAsync(tick({canary, revision, now: rfc3339(clock.now()), meshProvider: this.options.meshProvider}), answer);
+		await driveAsync(tick({canary, revision, now: rfc3339(clock.now()), meshProvider: this.options.meshProvider, request}), answer);
+	}
+
+	/** A spec or metadata change with Kubernetes' optimistic concurrency: re-read and retry on conflict. */
+	private async updateCanary(namespace: string, name: string, change: (object: KubeObject) => void): Promise<{ok: true} | {ok: false; error: string}> {
+		for (let attempt = 0; attempt < 5; attempt++) {
+			const object = await this.options.store.get('Canary', namespace, name);
+			if (!object) return {ok: false, error: `canaries.flagger.app "${name}" not found`};
+			change(object);
+			try {
+				await this.options.store.update(object);
+				return {ok: true};
+			} catch (error) {
+				if (!(error instanceof ApiError && error.reason === 'Conflict')) return {ok: false, error: (error as Error).message};
+			}
+		}
+		return {ok: false, error: `canary ${name}.${namespace} update failed: too many conflicts`};
 	}
 
 	/** Writes the status subresource, re-reading once on a conflict like Flagger's retry. */

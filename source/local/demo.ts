@@ -9,6 +9,7 @@ import {Controller} from '../controller/controller.js';
 import {DeploymentWorkloads} from '../controller/deployment-workloads.js';
 import type {MeshRouter} from '../controller/ports.js';
 import {EventLog} from '../events/event-log.js';
+import {MetricSeries} from '../events/metric-series.js';
 import type {KubeObject} from '../kube/objects.js';
 import {LocalMetrics} from '../metrics/local-metrics.js';
 import {AppMeshRouter} from '../routers/appmesh-router.js';
@@ -35,6 +36,8 @@ export type DemoOptions = {
 	trafficRate?: number;
 	/** Messages about the demo itself (not canary events). */
 	notice: (line: string) => void;
+	/** Flagger's log-only lines (`Scaling down …`); dropped when absent. */
+	log?: (line: string) => void;
 };
 
 export class DemoStartError extends Error {}
@@ -43,6 +46,8 @@ export class LocalDemo {
 	readonly store: MemoryStore;
 	readonly events = new EventLog();
 	readonly metrics = new MetricsStore();
+	/** What each analysis read, for the sparklines. */
+	readonly series = new MetricSeries();
 	/** Faults injected into the canary's pods (the demo's `e` and `l` keys). */
 	readonly canaryFaults: Faults = {errorRate: 0, extraLatencyMs: 0};
 	private readonly simulator: DeploymentSimulator;
@@ -67,6 +72,10 @@ export class LocalDemo {
 			onError: line => options.notice(line),
 		});
 		this.dataplane = new MeshDataplane(this.store, this.simulator, this.runtime, {clock});
+	}
+
+	get clock(): Clock {
+		return this.options.clock;
 	}
 
 	get url(): string {
@@ -108,7 +117,8 @@ export class LocalDemo {
 			metrics: new LocalMetrics(this.metrics, clock),
 			webhooks: new WebhookClient({clock, resolve: host => this.dataplane.resolve(host)}),
 			events: this.events,
-			log: (canary, message) => this.options.notice(`${canary}: ${message}`),
+			onMetric: (canary, metric, kind, answer) => this.series.record(`${canary.metadata.name}.${canary.metadata.namespace}`, metric.name, kind, answer, clock.now()),
+			log: (canary, message) => this.options.log?.(`${canary}: ${message}`),
 		});
 		await this.controller.start();
 		this.traffic = startTraffic({url: this.url, clock, ratePerSecond: this.options.trafficRate ?? 10});
@@ -119,7 +129,7 @@ export class LocalDemo {
 	async reload(): Promise<void> {
 		const rendered = await renderFolder(this.options.dir);
 		if (rendered.errors.length > 0) {
-			for (const error of rendered.errors) this.options.notice(`rejected edit: ${formatSpecError(error)}`);
+			for (const error of rendered.errors) this.warn(`rejected edit, nothing applied: ${formatSpecError(error)}`);
 			return;
 		}
 		this.lastApplied = await applyRendered(this.store, rendered.objects, this.lastApplied);
@@ -131,6 +141,31 @@ export class LocalDemo {
 		this.controller?.stop();
 		this.simulator.stop();
 		await Promise.allSettled([this.gateway?.close(), this.loadtester?.close(), this.runtime.close()]);
+	}
+
+	/** A Warning event on the demo's canaries (or a notice when there is none yet). */
+	private warn(message: string): void {
+		const canaries = this.canaries();
+		if (canaries.length === 0) return this.options.notice(message);
+		const now = this.options.clock.now();
+		for (const canary of canaries) {
+			const status = canary.status;
+			this.events.record(canary, {
+				op: 'event',
+				type: 'Warning',
+				error: false,
+				message,
+				phase: status?.phase ?? '',
+				time: now,
+				canary: `${canary.metadata.name}.${canary.metadata.namespace}`,
+				namespace: canary.metadata.namespace!,
+				name: canary.metadata.name,
+				weight: status?.canaryWeight ?? 0,
+				failedChecks: status?.failedChecks ?? 0,
+				iterations: status?.iterations ?? 0,
+				statusPhase: status?.phase ?? '',
+			});
+		}
 	}
 
 	canaries(): Canary[] {

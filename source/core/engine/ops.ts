@@ -49,9 +49,12 @@ export type Op =
 	| {op: 'scaleFromZero'}
 	| {op: 'getRoutes'}
 	| {op: 'setRoutes'; primary: number; canary: number; mirrored: boolean}
-	| {op: 'promote'};
+	| {op: 'promote'}
+	/** Removes a carried-out manual request from the canary. */
+	| {op: 'clearRequest'}
+	| {op: 'setSuspend'; suspend: boolean};
 
-export type AnswerOf<O extends Op> = O extends {op: 'webhook' | 'checkMetricProviders' | 'initializeServices' | 'reconcileMeshRouter' | 'initializePrimary' | 'reconcileApexService' | 'reconcilePrimaryScaler' | 'pauseTargetScaler' | 'resumeTargetScaler' | 'scaleToZero' | 'scaleFromZero' | 'setRoutes' | 'promote' | 'writeStatus'}
+export type AnswerOf<O extends Op> = O extends {op: 'webhook' | 'checkMetricProviders' | 'initializeServices' | 'reconcileMeshRouter' | 'initializePrimary' | 'reconcileApexService' | 'reconcilePrimaryScaler' | 'pauseTargetScaler' | 'resumeTargetScaler' | 'scaleToZero' | 'scaleFromZero' | 'setRoutes' | 'promote' | 'writeStatus' | 'clearRequest' | 'setSuspend'}
 	? Result
 	: O extends {op: 'primaryReady' | 'canaryReady'}
 		? Readiness

@@ -5,6 +5,7 @@ import type {Canary, CanaryStatus, Phase} from '../spec/types.js';
 import {runAnalysis} from './analysis.js';
 import {alert, fail, log, makeContext, normal, warn, write, type TickContext} from './context.js';
 import {runConfirmRolloutHooks, runConfirmTrafficIncreaseHooks, runPostRolloutHooks, runPreRolloutHooks, runRollbackHooks} from './hooks.js';
+import {runManualRequest, type ManualRequest} from './manual-actions.js';
 import {alerts, messages} from './messages.js';
 import {ask, type Engine, type Routes} from './ops.js';
 import {failPromotion, rollback} from './rollback.js';
@@ -19,6 +20,8 @@ export type TickInput = {
 	now: string;
 	/** Flagger's `-mesh-provider`, used when spec.provider is empty. */
 	meshProvider?: string;
+	/** A manual action waiting on the canary; carrying it out is all this tick does. */
+	request?: ManualRequest;
 };
 
 const inRun: Phase[] = ['Progressing', 'WaitingPromotion', 'Promoting', 'Finalising'];
@@ -26,7 +29,8 @@ const inRun: Phase[] = ['Progressing', 'WaitingPromotion', 'Promoting', 'Finalis
 /** Runs one tick and returns the status the canary ends it with. */
 export function* tick(input: TickInput): Engine<CanaryStatus> {
 	const ctx = makeContext(input.canary, input.canary.status ?? emptyStatus(), input.revision, input.now, input.meshProvider ?? 'istio');
-	yield* advance(ctx);
+	if (input.request) yield* runManualRequest(ctx, input.request);
+	else yield* advance(ctx);
 	return ctx.status;
 }
 
