@@ -25,6 +25,18 @@
 #                      binaries live in $CANARY_TUI_CACHE/bin/<name>-<version>-<hash>/
 #   CANARY_TUI_APISERVER_PORT  fixed secure port for kube-apiserver (default: a free port)
 #   CANARY_TUI_UP_TIMEOUT      seconds to wait for each readiness step (default 120)
+#
+# The cluster: kube-apiserver (RBAC, default admission plugins) and etcd on 127.0.0.1 only;
+# kube-controller-manager (all default controllers, per-controller service accounts) so that
+# Deployments get ReplicaSets and Pods, namespaces delete and garbage collection runs;
+# kube-scheduler; kwok managing the fake node kwok-node-0 (Pods become Running and Ready at
+# once, see scripts/local-cluster/kwok-stages.yaml). No kubelet, no kube-proxy, no metrics
+# API: Services get ClusterIPs and EndpointSlices but carry no traffic, and HPAs report
+# <unknown> metrics. CRDs: deploy/crds/*.yaml (ours) and the Gateway API and App Mesh files
+# listed in UPSTREAM_CRDS below. Users: $STATE/kubeconfig is cluster-admin (client cert in
+# system:masters); $STATE/restricted.kubeconfig is user canary-tui-restricted (group
+# canary-tui:restricted) with no RBAC bindings, for forbidden-verb tests.
+# Needs: Go >= 1.26 with the module proxy (first build only), openssl, curl, flock, node.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -98,7 +110,10 @@ build_one() { # name version dir -- go build args... (@OUT@ in an arg = the outp
 	local name="$1" version="$2" dir="$3"; shift 4
 	[[ -f "$dir/.complete" ]] && return 0
 	require_go
-	local avail; avail="$(df -Pk "$(GOTOOLCHAIN=local go env GOCACHE | xargs dirname)" | awk 'NR==2{print $4}')"
+	local gocache avail
+	gocache="$(GOTOOLCHAIN=local go env GOCACHE 2>/dev/null || true)"
+	while [[ -n "$gocache" && ! -d "$gocache" ]]; do gocache="$(dirname "$gocache")"; done
+	avail="$(df -Pk "${gocache:-/}" 2>/dev/null | awk 'NR==2{print $4}' || true)"
 	if [[ -n "$avail" && "$avail" -lt 4000000 ]]; then
 		log "warning: less than 4 GB free for the Go build cache; the build may fail"
 	fi
@@ -187,9 +202,9 @@ stop_component() {
 	pid="$(pid_of "$name")"
 	if alive "$name"; then
 		kill -TERM "$pid" 2>/dev/null || true
-		for i in $(seq 1 100); do alive "$name" || break; sleep 0.1; done
+		for i in $(seq 1 200); do alive "$name" || break; sleep 0.1; done
 		if alive "$name"; then
-			log "$name (pid $pid) did not stop in 10s: SIGKILL"
+			log "$name (pid $pid) did not stop in 20s: SIGKILL"
 			kill -KILL "$pid" 2>/dev/null || true
 			for i in $(seq 1 50); do alive "$name" || break; sleep 0.1; done
 		fi
@@ -205,7 +220,7 @@ tail_log() { [[ -f "$STATE/$1.log" ]] && tail -n "${2:-25}" "$STATE/$1.log" | se
 api_url() { echo "https://127.0.0.1:$(cat "$STATE/apiserver.port")"; }
 kcurl() { # path [curl args...]
 	local path="$1"; shift
-	curl -sS --max-time 30 --cacert "$STATE/pki/ca.crt" --cert "$STATE/pki/admin.crt" \
+	curl -sS --max-time 30 -A canary-tui-local-cluster --cacert "$STATE/pki/ca.crt" --cert "$STATE/pki/admin.crt" \
 		--key "$STATE/pki/admin.key" "$@" "$(api_url)$path"
 }
 kcode() { # path [curl args...] -> HTTP status code only
@@ -359,7 +374,11 @@ EOF
 }
 
 free_port() {
-	node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
+	if command -v node >/dev/null 2>&1; then
+		node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
+	else
+		python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1]);s.close()'
+	fi
 }
 
 # ---------------------------------------------------------------------------------------
@@ -430,7 +449,8 @@ EOF
 		--service-account-key-file="$p/sa.pub" --service-account-signing-key-file="$p/sa.key" \
 		--service-cluster-ip-range=10.96.0.0/16 \
 		--authorization-mode=RBAC --allow-privileged=true \
-		--endpoint-reconciler-type=none --profiling=false
+		--endpoint-reconciler-type=none --profiling=false \
+		--shutdown-watch-termination-grace-period=2s
 	wait_for "kube-apiserver /readyz" "$TIMEOUT" kube-apiserver apiserver_ready
 	wait_for "namespace default" "$TIMEOUT" kube-apiserver api_ok /api/v1/namespaces/default
 
@@ -439,7 +459,7 @@ EOF
 		--kubeconfig="$STATE/kube-controller-manager.kubeconfig" \
 		--bind-address=127.0.0.1 --secure-port=0 --leader-elect=false \
 		--service-account-private-key-file="$p/sa.key" --root-ca-file="$p/ca.crt" \
-		--use-service-account-credentials=false --cluster-name=canary-tui-local \
+		--use-service-account-credentials=true --cluster-name=canary-tui-local \
 		--controllers='*' --profiling=false
 	launch kube-scheduler "$(bin_of kube-scheduler)" \
 		--kubeconfig="$STATE/kube-scheduler.kubeconfig" \
@@ -449,7 +469,7 @@ EOF
 	printf '%s\n' "KWOK_WORKDIR=$STATE/kwok-workdir" >"$STATE/kwok.env"
 	launch kwok "$(bin_of kwok)" --kubeconfig="$STATE/kwok.kubeconfig" \
 		--config="$STATE/kwok-stages.yaml" --manage-all-nodes=true \
-		--node-lease-duration-seconds=40
+		--node-lease-duration-seconds=40 --cidr=10.244.0.0/16
 
 	install_crds
 

@@ -1,12 +1,17 @@
 // canary-tui: parse argv, pick a command, wire adapters, render or print.
 import meow from 'meow';
 import {exitCodes, processIO} from './commands/io.js';
+import {clusterCommand} from './commands/cluster-command.js';
 import {demoCommand} from './commands/demo-command.js';
 import {simulateCommand} from './commands/simulate-command.js';
 
 const help = `
   Usage
+    $ canary-tui [--kubeconfig F] [--context C] [-n NS | -A] [--readonly]
     $ canary-tui <command> [options]
+
+  With no command: the controller on the current kube context, live in the dashboard on a
+  terminal, or one JSON event line per event when stdout is not a terminal.
 
   Commands
     demo                 The podinfo story on your machine: a local mesh with real HTTP, no cluster
@@ -66,6 +71,9 @@ const cli = meow(help, {
 		color: {type: 'boolean', default: true},
 		ascii: {type: 'boolean', default: false},
 		readonly: {type: 'boolean', default: false},
+		kubeconfig: {type: 'string'},
+		context: {type: 'string'},
+		allNamespaces: {type: 'boolean', shortFlag: 'A', default: false},
 	},
 });
 
@@ -83,8 +91,7 @@ async function main(): Promise<number> {
 		case 'simulate':
 			return simulateCommand(args, {...cli.flags, output: cli.flags.output ?? 'text'}, processIO);
 		case undefined:
-			cli.showHelp(exitCodes.badInput);
-			return exitCodes.badInput;
+			return clusterCommand(cli.flags, processIO);
 		default:
 			processIO.stderr(`canary-tui: unknown command "${command}"; run canary-tui --help for the commands`);
 			return exitCodes.badInput;

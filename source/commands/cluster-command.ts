@@ -1,0 +1,160 @@
+// `canary-tui [-n NS | -A]`: the controller on the current kube context, shown live in the
+// dashboard on a terminal, or as JSON event lines (one per event) when stdout is not a TTY.
+import {randomUUID} from 'node:crypto';
+import {realClock} from '../clock.js';
+import type {Result} from '../core/engine/ops.js';
+import {getAnalysis} from '../core/spec/defaults.js';
+import type {Canary} from '../core/spec/types.js';
+import {Controller} from '../controller/controller.js';
+import {DeploymentWorkloads} from '../controller/deployment-workloads.js';
+import type {MeshRouter, MetricsPort} from '../controller/ports.js';
+import {storeDashboard} from '../dashboard/store-dashboard.js';
+import {formatEventLine} from '../events/event-line.js';
+import {EventLog, toEventLine} from '../events/event-log.js';
+import {MetricSeries} from '../events/metric-series.js';
+import {checkAccess, connect, ConnectionError, controllerAccess, explain, type Connection} from '../kube/connection.js';
+import {KubeStore} from '../kube/kube-store.js';
+import {AppMeshRouter} from '../routers/appmesh-router.js';
+import {GatewayApiRouter} from '../routers/gatewayapi-router.js';
+import {KubernetesNoopRouter} from '../routers/kubernetes-router.js';
+import {WebhookClient} from '../webhooks/webhook-client.js';
+import {exitCodes, type CommandIO} from './io.js';
+
+export type ClusterFlags = {
+	kubeconfig?: string;
+	context?: string;
+	namespace?: string;
+	allNamespaces?: boolean;
+	readonly?: boolean;
+	meshProvider?: string;
+	output?: string;
+	once?: boolean;
+	color?: boolean;
+	ascii?: boolean;
+};
+
+/** Flagger's builtin and template metrics need Prometheus, which cluster mode does not reach yet. */
+const noMetricsProvider: MetricsPort = {
+	async check(canary: Canary): Promise<Result> {
+		const needsPrometheus = (getAnalysis(canary).metrics ?? []).length > 0;
+		return needsPrometheus ? {ok: false, error: 'prometheus not avaiable: no metrics server configured in canary-tui yet'} : {ok: true};
+	},
+	async query(_canary, metric) {
+		return {ok: false, noData: false, error: `no metrics server configured in canary-tui yet for ${metric.name}`};
+	},
+};
+
+function routers(store: KubeStore, workloads: DeploymentWorkloads): (canary: Canary) => MeshRouter {
+	const kubernetes = new KubernetesNoopRouter();
+	const appMesh = new AppMeshRouter(store, async canary => (await workloads.selector(canary)).label);
+	const gatewayV1 = new GatewayApiRouter(store, 'v1');
+	const gatewayV1beta1 = new GatewayApiRouter(store, 'v1beta1');
+	return canary => {
+		const provider = canary.spec.provider ?? '';
+		if (provider === 'kubernetes') return kubernetes;
+		if (provider.startsWith('appmesh')) return appMesh;
+		if (provider === 'gatewayapi:v1') return gatewayV1;
+		if (provider === 'gatewayapi:v1beta1') return gatewayV1beta1;
+		const refuse = {ok: false as const, error: `provider ${provider || '(empty)'} is not supported by canary-tui yet: use kubernetes, gatewayapi:v1 or appmesh:v1beta2`};
+		return {reconcile: async () => refuse, getRoutes: async () => refuse, setRoutes: async () => refuse};
+	};
+}
+
+export async function clusterCommand(flags: ClusterFlags, io: CommandIO, signals: NodeJS.Process = process): Promise<number> {
+	if (flags.output !== undefined && flags.output !== 'json' && flags.output !== 'text') {
+		io.stderr(`--output: expected text or json, got "${flags.output}"`);
+		return exitCodes.badInput;
+	}
+	let connection: Connection;
+	try {
+		connection = await connect({kubeconfig: flags.kubeconfig, context: flags.context, namespace: flags.namespace});
+		const namespace = flags.allNamespaces ? undefined : connection.namespace;
+		if (!flags.readonly) await checkAccess(connection, controllerAccess(namespace));
+	} catch (error) {
+		if (error instanceof ConnectionError) {
+			io.stderr(error.message);
+			return exitCodes.badInput;
+		}
+		throw error;
+	}
+	const namespace = flags.allNamespaces ? undefined : connection.namespace;
+	const store = new KubeStore({kc: connection.kc, namespace, kinds: ['Canary', 'Deployment'], onWatchError: (kind, error) => io.stderr(`watch ${kind}: ${error.message}`)});
+	const clock = realClock(1);
+	const events = new EventLog();
+	const series = new MetricSeries();
+	const workloads = new DeploymentWorkloads({store, now: () => clock.now(), newId: randomUUID});
+	const controller = flags.readonly
+		? undefined
+		: new Controller({
+				clock,
+				store,
+				workloads,
+				namespace,
+				router: routers(store, workloads),
+				metrics: noMetricsProvider,
+				webhooks: new WebhookClient({clock}),
+				events: store.eventSink(events),
+				meshProvider: flags.meshProvider,
+				onMetric: (canary, metric, kind, answer) => series.record(`${canary.metadata.name}.${canary.metadata.namespace}`, metric.name, kind, answer, clock.now()),
+			});
+	const interactive = flags.output === undefined && !flags.once && process.stdout.isTTY === true && process.stdin.isTTY === true;
+	if (!interactive && !flags.once) {
+		const format = flags.output === 'text' ? 'text' : 'json';
+		events.subscribe(event => io.stdout(formatEventLine(toEventLine(event), format)));
+	}
+	try {
+		await controller?.start();
+		await store.synced();
+	} catch (error) {
+		io.stderr(explain(error, connection).message);
+		await store.close();
+		return exitCodes.badInput;
+	}
+
+	const dashboard = () =>
+		storeDashboard(
+			{
+				store,
+				canaries: () => store.cached('Canary', namespace) as unknown as Canary[],
+				deploymentImage: (ns, name) => store.cached('Deployment', ns).find(d => d.metadata.name === name)?.spec?.template?.spec?.containers?.[0]?.image,
+				events,
+				series,
+				now: () => clock.now(),
+			},
+			{
+				context: connection.context,
+				namespace: namespace ?? 'all',
+				allNamespaces: namespace === undefined,
+				role: flags.readonly ? 'observer' : 'controller',
+				readonly: flags.readonly === true,
+				requester: connection.user,
+			},
+		);
+	const theme = {color: flags.color !== false && !process.env['NO_COLOR'], ascii: flags.ascii === true};
+	let stopRequested: () => void = () => {};
+	const stopped = new Promise<void>(resolve => (stopRequested = resolve));
+	const onSignal = () => stopRequested();
+	signals.once('SIGINT', onSignal);
+	signals.once('SIGTERM', onSignal);
+	try {
+		if (flags.once) {
+			const {renderOnce} = await import('../ui/run-tui.js');
+			io.stdout(renderOnce(dashboard(), {...theme, columns: process.stdout.columns || 80, rows: process.stdout.rows || 24}));
+			return exitCodes.ok;
+		}
+		if (interactive) {
+			process.env['CI'] = 'false';
+			const {runTui} = await import('../ui/run-tui.js');
+			await runTui(dashboard(), theme, stopped);
+			return exitCodes.ok;
+		}
+		await stopped;
+		return exitCodes.ok;
+	} finally {
+		signals.off('SIGINT', onSignal);
+		signals.off('SIGTERM', onSignal);
+		controller?.stop();
+		await controller?.whenIdle();
+		await store.close();
+	}
+}
