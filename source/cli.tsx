@@ -52,30 +52,34 @@ const help = `
     $ canary-tui simulate abtest.yaml --webhook acceptance-test=fail:2
 `;
 
-const cli = meow(help, {
-	importMeta: import.meta,
-	allowUnknownFlags: false,
-	flags: {
-		trace: {type: 'string'},
-		webhook: {type: 'string', isMultiple: true, default: []},
-		output: {type: 'string', shortFlag: 'o'},
-		namespace: {type: 'string', shortFlag: 'n'},
-		name: {type: 'string'},
-		meshProvider: {type: 'string'},
-		start: {type: 'string'},
-		dir: {type: 'string'},
-		speed: {type: 'number', default: 1},
-		port: {type: 'number', default: 8080},
-		script: {type: 'string'},
-		once: {type: 'boolean', default: false},
-		color: {type: 'boolean', default: true},
-		ascii: {type: 'boolean', default: false},
-		readonly: {type: 'boolean', default: false},
-		kubeconfig: {type: 'string'},
-		context: {type: 'string'},
-		allNamespaces: {type: 'boolean', shortFlag: 'A', default: false},
-	},
-});
+type Cli = ReturnType<typeof parse>;
+
+function parse() {
+	return meow(help, {
+		importMeta: import.meta,
+		allowUnknownFlags: false,
+		flags: {
+			trace: {type: 'string'},
+			webhook: {type: 'string', isMultiple: true, default: []},
+			output: {type: 'string', shortFlag: 'o'},
+			namespace: {type: 'string', shortFlag: 'n'},
+			name: {type: 'string'},
+			meshProvider: {type: 'string'},
+			start: {type: 'string'},
+			dir: {type: 'string'},
+			speed: {type: 'number'},
+			port: {type: 'number'},
+			script: {type: 'string'},
+			once: {type: 'boolean', default: false},
+			color: {type: 'boolean', default: true},
+			ascii: {type: 'boolean', default: false},
+			readonly: {type: 'boolean', default: false},
+			kubeconfig: {type: 'string'},
+			context: {type: 'string'},
+			allNamespaces: {type: 'boolean', shortFlag: 'A', default: false},
+		},
+	});
+}
 
 // A closed pipe (`| head`) is a normal way for a reader to stop listening.
 process.stdout.on('error', error => {
@@ -83,11 +87,32 @@ process.stdout.on('error', error => {
 	throw error;
 });
 
+/** meow reads `--speed` with nothing after it as absent; a person who typed it meant something. */
+function missingValue(flags: string[]): string | undefined {
+	const argv = process.argv.slice(2);
+	return flags.find(flag => {
+		const index = argv.indexOf(`--${flag}`);
+		return index >= 0 && (argv[index + 1] === undefined || argv[index + 1]!.startsWith('-'));
+	});
+}
+
 async function main(): Promise<number> {
+	let cli: Cli;
+	try {
+		cli = parse();
+	} catch (error) {
+		processIO.stderr(`canary-tui: ${(error as Error).message}`);
+		return exitCodes.badInput;
+	}
+	const missing = missingValue(['speed', 'port']);
+	if (missing) {
+		processIO.stderr(`--${missing}: expected a number after the flag`);
+		return exitCodes.badInput;
+	}
 	const [command, ...args] = cli.input;
 	switch (command) {
 		case 'demo':
-			return demoCommand(cli.flags, processIO);
+			return demoCommand({...cli.flags, speed: cli.flags.speed ?? 1, port: cli.flags.port ?? 8080}, processIO);
 		case 'simulate':
 			return simulateCommand(args, {...cli.flags, output: cli.flags.output ?? 'text'}, processIO);
 		case undefined:

@@ -68,3 +68,12 @@ export class ManualClock implements Clock {
 		return this.timers.filter(timer => !timer.cancelled).length;
 	}
 }
+
+/**
+ * A timeout in virtual ms that lasts at least `realMs` of real time (never more than the
+ * virtual timeout at speed 1): at --speed 20 a 5s webhook timeout would otherwise be 250
+ * real ms, and a busy machine would fail releases that are healthy.
+ */
+export function timeoutWithFloor(clock: Clock, virtualMs: number, realMs = 1000): number {
+	return Math.max(virtualMs, Math.min(virtualMs, realMs) * clock.speed);
+}

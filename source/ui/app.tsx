@@ -67,7 +67,8 @@ export function App({source, columns, rows}: AppProps) {
 		const enter = key.return || input === '\n' || input === '\r';
 		if (key.ctrl && input === 'c') return exit();
 		if (mode.kind === 'help') {
-			if (key.escape || input === '?' || input === 'q') setMode({kind: 'normal'});
+			if (input === 'q') return exit();
+			if (key.escape || input === '?') setMode({kind: 'normal'});
 			return;
 		}
 		if (mode.kind === 'confirm') {
@@ -146,7 +147,7 @@ export function App({source, columns, rows}: AppProps) {
 
 	return (
 		<Box flexDirection="column" width={columns} height={height} overflow="hidden">
-			<Header context={source.context} namespace={source.allNamespaces ? 'all' : source.namespace} role={source.role} now={source.now} />
+			<Header context={sanitize(source.context)} namespace={sanitize(source.allNamespaces ? 'all' : source.namespace)} role={sanitize(source.role)} now={source.now} />
 			{mode.kind === 'help' ? (
 				<Help demo={!!source.demo} readonly={source.readonly} rows={height - 1} />
 			) : (
@@ -164,7 +165,7 @@ export function App({source, columns, rows}: AppProps) {
 					)}
 					<EventLog events={selected?.events ?? []} rows={logRows} scroll={scroll} focused={focus === 'log'} width={columns} />
 					<Box flexGrow={1} />
-					<Footer keys={footerKeys({demo: !!source.demo, readonly: source.readonly, focus, hasCanary: !!selected, wide: columns >= 100})} notice={notice} prompt={prompt} />
+					<Footer keys={footerKeys({demo: !!source.demo, readonly: source.readonly, focus, canary: selected, wide: columns >= 100})} notice={notice} prompt={prompt} width={columns} />
 				</>
 			)}
 		</Box>

@@ -1,4 +1,6 @@
 // Every key the dashboard answers, in one place: the help screen and the footer read it.
+import {refusalOf} from '../core/engine/manual-actions.js';
+import type {Phase} from '../core/spec/types.js';
 
 export type Focus = 'list' | 'detail' | 'log';
 
@@ -22,9 +24,14 @@ export const keyHelp: KeyHelp[] = [
 ];
 
 /** The short list for the footer: what works right now. */
-export function footerKeys(options: {demo: boolean; readonly: boolean; focus: Focus; hasCanary: boolean; wide: boolean}): string[] {
+export function footerKeys(options: {demo: boolean; readonly: boolean; focus: Focus; canary?: {phase: Phase; suspended: boolean}; wide: boolean}): string[] {
 	const keys: string[] = [];
-	if (options.hasCanary && !options.readonly) keys.push('p promote', 'r rollback', 'space pause');
+	const {canary} = options;
+	if (canary && !options.readonly) {
+		if (!refusalOf('promote', canary)) keys.push('p promote');
+		if (!refusalOf('rollback', canary)) keys.push('r rollback');
+		keys.push(canary.suspended ? 'space resume' : 'space pause');
+	}
 	if (options.demo) keys.push(options.wide ? 'demo: n next' : 'n next', 'a A/B', 'e 500s', 'l slow');
 	if (options.wide || !options.demo) keys.push(options.focus === 'log' ? 'j/k scroll' : '/ filter', 'tab focus');
 	// `? help` is in the header; at 80 columns the footer keeps to what acts.

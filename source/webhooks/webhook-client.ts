@@ -3,7 +3,7 @@
 // answer's body is shown (sanitised, at most 200 characters).
 import http from 'node:http';
 import https from 'node:https';
-import type {Clock} from '../clock.js';
+import {timeoutWithFloor, type Clock} from '../clock.js';
 import type {Result} from '../core/engine/ops.js';
 import {webhookTimeout} from '../core/spec/defaults.js';
 import type {Canary, CanaryWebhook, Phase} from '../core/spec/types.js';
@@ -60,7 +60,7 @@ export class WebhookClient {
 		const secure = url.protocol === 'https:';
 		const defaultPort = secure ? 443 : 80;
 		const resolved = this.options.resolve?.(url.host);
-		const realTimeout = timeoutMs / this.options.clock.speed;
+		const realTimeout = timeoutWithFloor(this.options.clock, timeoutMs) / this.options.clock.speed;
 		return new Promise(resolve => {
 			const request = (secure ? https : http).request(
 				{

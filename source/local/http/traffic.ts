@@ -2,7 +2,7 @@
 // the seed's `watch -n 0.5 curl $URL/status/500`. Rates are virtual; at most a bounded number
 // of requests are in flight, and when the target is slow new ones are dropped, not queued.
 import {Agent, request} from 'node:http';
-import type {Clock, Timer} from '../../clock.js';
+import {timeoutWithFloor, type Clock, type Timer} from '../../clock.js';
 
 export type TrafficOptions = {
 	/** Gateway base URL, e.g. http://127.0.0.1:8080 */
@@ -119,7 +119,7 @@ function createClient(base: string, clock: Clock, limit: number): Client {
 				inFlight.delete(abort);
 				done?.();
 			};
-			const timeout = clock.setTimeout(abort, requestTimeoutMs);
+			const timeout = clock.setTimeout(abort, timeoutWithFloor(clock, requestTimeoutMs));
 			inFlight.add(abort);
 			req.on('response', res => {
 				res.on('end', finish);

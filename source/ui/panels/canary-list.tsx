@@ -13,11 +13,13 @@ type Props = {canaries: CanaryView[]; selected: number; focused: boolean; allNam
 export function CanaryList({canaries, selected, focused, allNamespaces, clock, rows}: Props) {
 	const theme = useTheme();
 	const now = useTicker(clock, 1000);
-	const nameWidth = Math.max(8, Math.min(24, ...canaries.map(c => c.name.length + 1)));
+	const nameWidth = Math.min(32, Math.max(8, ...canaries.map(c => sanitize(c.name).length + 1)));
+	const statusOf = (canary: CanaryView) => sanitize(canary.suspended ? `${canary.phase} (paused)` : canary.phase);
+	const statusWidth = Math.max(17, ...canaries.map(c => statusOf(c).length + 1));
 	// Keep the selection in view when there are more canaries than rows.
 	const first = Math.max(0, Math.min(selected - rows + 1, canaries.length - rows));
 	const visible = canaries.slice(first, first + rows);
-	const header = ` ${pad('NAME', nameWidth)}${allNamespaces ? pad('NAMESPACE', 12) : ''}${pad('STATUS', 17)}${padStart('WEIGHT', 6)}  ${pad('FAILED', 7)}LAST TRANSITION`;
+	const header = ` ${pad('NAME', nameWidth)}${allNamespaces ? pad('NAMESPACE', 12) : ''}${pad('STATUS', statusWidth)}${padStart('WEIGHT', 6)}  ${pad('FAILED', 7)}LAST TRANSITION`;
 	return (
 		<Box flexDirection="column">
 			<Text bold wrap="truncate">
@@ -26,13 +28,13 @@ export function CanaryList({canaries, selected, focused, allNamespaces, clock, r
 			{canaries.length === 0 && <Text dimColor> no canaries</Text>}
 			{visible.map((canary, index) => {
 				const isSelected = first + index === selected;
-				const status = canary.suspended ? `${canary.phase} (paused)` : canary.phase;
+				const status = statusOf(canary);
 				return (
 					<Text key={canary.key} wrap="truncate" inverse={isSelected && focused && theme.color} bold={isSelected}>
 						{isSelected ? theme.glyph.pointer : ' '}
 						{pad(sanitize(canary.name), nameWidth)}
 						{allNamespaces ? pad(sanitize(canary.namespace), 12) : ''}
-						<Text color={theme.tint(phaseTint(canary.phase) as 'red')}>{pad(status, 17)}</Text>
+						<Text color={theme.tint(phaseTint(canary.phase) as 'red')}>{pad(status, statusWidth)}</Text>
 						{padStart(String(canary.weight), 6)}  {pad(`${canary.failedChecks}/${canary.threshold}`, 7)}
 						{ago(canary.lastTransitionTime, now)}
 					</Text>

@@ -1,4 +1,5 @@
 import {Box, Text} from 'ink';
+import {sanitize} from '../../text/sanitize.js';
 import {keyHelp} from '../keymap.js';
 import {useTheme} from '../theme.js';
 
@@ -21,13 +22,20 @@ export function Help({demo, readonly, rows}: {demo: boolean; readonly: boolean; 
 	);
 }
 
-export function Footer({keys, notice, prompt}: {keys: string[]; notice?: string; prompt?: string}) {
+/** The keys that fit, dropping from the middle: `q quit` always stays. */
+export function fitKeys(keys: string[], width: number): string {
+	const shown = [...keys];
+	while (shown.length > 1 && ` ${shown.join('  ')}`.length > width) shown.splice(shown.length - 2, 1);
+	return shown.join('  ');
+}
+
+export function Footer({keys, notice, prompt, width}: {keys: string[]; notice?: string; prompt?: string; width: number}) {
 	const theme = useTheme();
 	if (prompt) {
 		return (
 			<Text wrap="truncate" bold color={theme.tint('yellow')}>
 				{' '}
-				{prompt}
+				{sanitize(prompt)}
 			</Text>
 		);
 	}
@@ -35,14 +43,14 @@ export function Footer({keys, notice, prompt}: {keys: string[]; notice?: string;
 		return (
 			<Text wrap="truncate" color={theme.tint('magenta')}>
 				{' '}
-				{notice}
+				{sanitize(notice)}
 			</Text>
 		);
 	}
 	return (
 		<Text wrap="truncate" dimColor>
 			{' '}
-			{keys.join('  ')}
+			{fitKeys(keys, width)}
 		</Text>
 	);
 }

@@ -18,7 +18,8 @@ export function WeightBar({view, width}: {view: CanaryView; width: number}) {
 		);
 	}
 	const next = view.stepsToGo.length > 0 ? `  next ${view.stepsToGo.slice(0, 3).join(', ')}${view.stepsToGo.length > 3 ? ` ${theme.glyph.arrow} ${view.stepsToGo.at(-1)}` : ''}` : '';
-	const barWidth = Math.max(10, width - 23 - next.length);
+	// ' primary ' and ' 100 | 0  canary' take 25 columns; one more keeps clear of the edge.
+	const barWidth = Math.max(10, width - 26 - next.length);
 	const primaryCells = barWidth - Math.round((view.weight / 100) * barWidth);
 	// The canary grows from the right; the mark shows how far it may go (maxWeight).
 	const mark = barWidth - Math.round((Math.min(view.maxWeight, 100) / 100) * barWidth);
