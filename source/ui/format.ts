@@ -5,7 +5,8 @@ export function ago(from: string | undefined, now: number): string {
 	if (!from) return '-';
 	const seconds = Math.max(0, Math.floor((now - Date.parse(from)) / 1000));
 	if (Number.isNaN(seconds)) return '-';
-	if (seconds < 60) return `${seconds}s ago`;
+	// Five-second steps: a repaint a second per recent canary would cost more than it tells.
+	if (seconds < 60) return `${seconds - (seconds % 5)}s ago`;
 	if (seconds < 3600) return `${Math.floor(seconds / 60)}m ago`;
 	if (seconds < 86400) return `${Math.floor(seconds / 3600)}h ago`;
 	return `${Math.floor(seconds / 86400)}d ago`;

@@ -32,7 +32,7 @@ const option = (name: string, fallback: string) => {
 	const index = args.indexOf(name);
 	return index >= 0 && args[index + 1] ? args[index + 1]! : fallback;
 };
-const out = option('--out', join(repoRoot, 'test', 'e2e-tui', 'bench-tui.json'));
+const out = option('--out', join(repoRoot, 'bench-tui.json'));
 const idleSeconds = Number(option('--idle-seconds', '30'));
 const releaseSeconds = Number(option('--release-seconds', '60'));
 
