@@ -19,6 +19,7 @@ import {GatewayApiRouter} from '../routers/gatewayapi-router.js';
 import {KubernetesNoopRouter} from '../routers/kubernetes-router.js';
 import {WebhookClient} from '../webhooks/webhook-client.js';
 import {exitCodes, type CommandIO} from './io.js';
+import {untilSignal} from './until-signal.js';
 
 export type ClusterFlags = {
 	kubeconfig?: string;
@@ -131,11 +132,7 @@ export async function clusterCommand(flags: ClusterFlags, io: CommandIO, signals
 			},
 		);
 	const theme = {color: flags.color !== false && !process.env['NO_COLOR'], ascii: flags.ascii === true};
-	let stopRequested: () => void = () => {};
-	const stopped = new Promise<void>(resolve => (stopRequested = resolve));
-	const onSignal = () => stopRequested();
-	signals.once('SIGINT', onSignal);
-	signals.once('SIGTERM', onSignal);
+	const {stopped, dispose} = untilSignal(signals);
 	try {
 		if (flags.once) {
 			const {renderOnce} = await import('../ui/run-tui.js');
@@ -151,8 +148,7 @@ export async function clusterCommand(flags: ClusterFlags, io: CommandIO, signals
 		await stopped;
 		return exitCodes.ok;
 	} finally {
-		signals.off('SIGINT', onSignal);
-		signals.off('SIGTERM', onSignal);
+		dispose();
 		controller?.stop();
 		await controller?.whenIdle();
 		await store.close();

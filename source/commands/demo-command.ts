@@ -8,6 +8,7 @@ import {runSeedScript} from '../local/seed-script.js';
 import {demoDashboard} from '../local/demo-dashboard.js';
 import {requester} from './requester.js';
 import {exitCodes, type CommandIO} from './io.js';
+import {untilSignal} from './until-signal.js';
 
 export type DemoFlags = {dir?: string; speed: number; port: number; script?: string; output?: string; once?: boolean; color?: boolean; ascii?: boolean; readonly?: boolean};
 
@@ -59,11 +60,7 @@ export async function demoCommand(flags: DemoFlags, io: CommandIO, signals: Node
 	}
 	if (flags.speed !== 1) notice(`time runs ${flags.speed}x faster: a 15s analysis interval takes ${(15 / flags.speed).toFixed(2)}s`);
 
-	let stopRequested: () => void = () => {};
-	const stopped = new Promise<void>(resolve => (stopRequested = resolve));
-	const onSignal = () => stopRequested();
-	signals.once('SIGINT', onSignal);
-	signals.once('SIGTERM', onSignal);
+	const {stopped, dispose} = untilSignal(signals);
 	try {
 		if (interactive) {
 			// Ink prints only the last frame when CI is set; a person at a terminal wants every frame.
@@ -85,8 +82,7 @@ export async function demoCommand(flags: DemoFlags, io: CommandIO, signals: Node
 		await stopped;
 		return exitCodes.ok;
 	} finally {
-		signals.off('SIGINT', onSignal);
-		signals.off('SIGTERM', onSignal);
+		dispose();
 		await demo.stop();
 	}
 }

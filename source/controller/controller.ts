@@ -11,6 +11,7 @@ import type {Canary, CanaryMetric, CanaryStatus} from '../core/spec/types.js';
 import {ApiError, type KubeObject, type ObjectStore} from '../kube/objects.js';
 import type {DeploymentWorkloads} from './deployment-workloads.js';
 import {pendingRequest, requestAnnotation} from './requests.js';
+import {recordedEvent} from '../events/event-log.js';
 import type {AlertSink, EventSink, MeshRouter, MetricsPort, WebhookPort} from './ports.js';
 
 export type ControllerOptions = {
@@ -257,16 +258,6 @@ export class Controller {
 	}
 
 	private emit(canary: Canary, status: CanaryStatus | undefined, op: Extract<Op, {op: 'event'}>): void {
-		this.options.events.record(canary, {
-			...op,
-			time: this.options.clock.now(),
-			canary: keyOf(canary),
-			namespace: canary.metadata.namespace!,
-			name: canary.metadata.name,
-			weight: status?.canaryWeight ?? 0,
-			failedChecks: status?.failedChecks ?? 0,
-			iterations: status?.iterations ?? 0,
-			statusPhase: status?.phase ?? '',
-		});
+		this.options.events.record(canary, recordedEvent({...canary, status}, op, this.options.clock.now()));
 	}
 }

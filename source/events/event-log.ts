@@ -1,5 +1,6 @@
 // Recorded events, newest last, in a bounded ring per canary; listeners see each one as it
 // is recorded (the plain-line printer, later the TUI).
+import type {EventOp} from '../core/engine/ops.js';
 import type {Canary} from '../core/spec/types.js';
 import type {EventSink, RecordedEvent} from '../controller/ports.js';
 import type {EventLine} from './event-line.js';
@@ -26,6 +27,22 @@ export class EventLog implements EventSink {
 		this.listeners.add(listener);
 		return () => this.listeners.delete(listener);
 	}
+}
+
+/** An event as recorded for a canary, with the canary's status at that moment. */
+export function recordedEvent(canary: Canary, event: EventOp, time: number): RecordedEvent {
+	const status = canary.status;
+	return {
+		...event,
+		time,
+		canary: `${canary.metadata.name}.${canary.metadata.namespace}`,
+		namespace: canary.metadata.namespace!,
+		name: canary.metadata.name,
+		weight: status?.canaryWeight ?? 0,
+		failedChecks: status?.failedChecks ?? 0,
+		iterations: status?.iterations ?? 0,
+		statusPhase: status?.phase ?? '',
+	};
 }
 
 /** The status a line shows: the canary's, except that `Canary failed!` already reads Failed. */

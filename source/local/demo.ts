@@ -8,7 +8,7 @@ import type {Canary} from '../core/spec/types.js';
 import {Controller} from '../controller/controller.js';
 import {DeploymentWorkloads} from '../controller/deployment-workloads.js';
 import type {MeshRouter} from '../controller/ports.js';
-import {EventLog} from '../events/event-log.js';
+import {EventLog, recordedEvent} from '../events/event-log.js';
 import {MetricSeries} from '../events/metric-series.js';
 import type {KubeObject} from '../kube/objects.js';
 import {LocalMetrics} from '../metrics/local-metrics.js';
@@ -149,22 +149,7 @@ export class LocalDemo {
 		if (canaries.length === 0) return this.options.notice(message);
 		const now = this.options.clock.now();
 		for (const canary of canaries) {
-			const status = canary.status;
-			this.events.record(canary, {
-				op: 'event',
-				type: 'Warning',
-				error: false,
-				message,
-				phase: status?.phase ?? '',
-				time: now,
-				canary: `${canary.metadata.name}.${canary.metadata.namespace}`,
-				namespace: canary.metadata.namespace!,
-				name: canary.metadata.name,
-				weight: status?.canaryWeight ?? 0,
-				failedChecks: status?.failedChecks ?? 0,
-				iterations: status?.iterations ?? 0,
-				statusPhase: status?.phase ?? '',
-			});
+			this.events.record(canary, recordedEvent(canary, {op: 'event', type: 'Warning', error: false, message, phase: canary.status?.phase ?? ''}, now));
 		}
 	}
 

@@ -2,7 +2,8 @@
 // that detects the new revision; ticks follow every analysis interval; workloads are ready;
 // metrics come from the trace (healthy without one); webhooks answer as scripted.
 import {driveSync} from '../core/engine/drive.js';
-import type {EventOp, MetricAnswer, MetricKind, Op, Answer} from '../core/engine/ops.js';
+import type {MetricAnswer, MetricKind, Op, Answer} from '../core/engine/ops.js';
+import type {EventLine} from '../events/event-line.js';
 import {tick} from '../core/engine/tick.js';
 import {analysisInterval, canaryKey} from '../core/spec/defaults.js';
 import type {Canary, CanaryMetric, CanaryStatus, Phase} from '../core/spec/types.js';
@@ -10,17 +11,9 @@ import {RouterModel} from '../routers/router-model.js';
 import {traceValueAt, type Trace} from './trace.js';
 import {ScriptedWebhooks, type WebhookScript} from './webhook-script.js';
 
-export type SimulationRecord = {
+export type SimulationRecord = Omit<EventLine, 'time'> & {
 	/** Nanoseconds since t=0. */
 	time: number;
-	type: EventOp['type'];
-	error: boolean;
-	message: string;
-	canary: string;
-	phase: Phase;
-	weight: number;
-	failedChecks: number;
-	iterations: number;
 };
 
 export type SimulationResult = {

@@ -1,18 +1,11 @@
 // What Envoy sidecars count and Prometheus keeps, for the embedded mesh: request samples summed
 // into time slices per pod, and queries that compute Flagger's builtin App Mesh PromQL.
 import {BUCKET_COUNT, bucketIndex, ENVOY_BUCKETS, histogramQuantile} from './envoy-histogram.js';
+import type {RequestRecord} from '../http/types.js';
 import {familyHeader, formatSampleValue, sampleLine, type Labels} from './prometheus-text.js';
 
-/** One proxied request; the same shape as `RequestRecord` of the local HTTP layer. */
-export type RequestSample = {
-	/** Virtual ms. */
-	time: number;
-	namespace: string;
-	pod: string;
-	workload: string;
-	code: number;
-	durationMs: number;
-};
+/** One proxied request, as the pods' listeners record it. */
+export type RequestSample = RequestRecord;
 
 export type CodeClass = '1xx' | '2xx' | '3xx' | '4xx' | '5xx' | 'other';
 
