@@ -8,6 +8,7 @@ import {apexName, canaryReadyThreshold, primaryReadyThreshold, progressDeadlineS
 import type {Canary} from '../core/spec/types.js';
 import {deploymentReadiness, type DeploymentState} from '../core/workloads/deployment-readiness.js';
 import {templateHash} from '../core/workloads/template-hash.js';
+import {configChecksum, configKey, configReferences, isTracked, primaryConfigName, renameForPrimary, type ConfigKind} from '../core/workloads/config-tracking.js';
 import {ApiError, type KubeObject, type ObjectStore} from '../kube/objects.js';
 
 const selectorLabels = ['app', 'name', 'app.kubernetes.io/name'];
@@ -15,6 +16,10 @@ const ok: Result = {ok: true};
 const failure = (error: unknown): Result => ({ok: false, error: error instanceof Error ? error.message : String(error)});
 const withoutToolkit = (map: Record<string, string> | undefined) =>
 	Object.fromEntries(Object.entries(map ?? {}).filter(([key]) => !key.includes('toolkit.fluxcd.io')));
+
+/** A referenced ConfigMap or Secret that config tracking counts (§3.2). */
+type TrackedConfig = {key: string; kind: ConfigKind; object: KubeObject; checksum: string};
+const configKinds: Record<ConfigKind, string> = {configmap: 'ConfigMap', secret: 'Secret'};
 
 export type WorkloadOptions = {store: ObjectStore; now: () => number; newId: () => string};
 
@@ -35,7 +40,73 @@ export class DeploymentWorkloads {
 
 	async revision(canary: Canary): Promise<Revision> {
 		const target = await this.target(canary);
-		return {hash: templateHash(target.spec?.template)};
+		const tracked = await this.trackedConfigs(canary, target);
+		const revision: Revision = {hash: templateHash(target.spec?.template)};
+		if (tracked.length > 0) revision.trackedConfigs = Object.fromEntries(tracked.map(config => [config.key, config.checksum]));
+		return revision;
+	}
+
+	/** GetTargetConfigs: the tracked ConfigMaps and Secrets of the target's pod spec. */
+	private async trackedConfigs(canary: Canary, target: KubeObject): Promise<TrackedConfig[]> {
+		const namespace = canary.metadata.namespace!;
+		const tracked: TrackedConfig[] = [];
+		for (const ref of configReferences(target.spec?.template?.spec)) {
+			const object = await this.store.get(configKinds[ref.kind], namespace, ref.name);
+			if (!object) {
+				// Optional and missing: skipped, as Flagger does after logging it.
+				if (ref.optional) continue;
+				throw new Error(`${ref.kind} ${ref.name}.${namespace} get query error: ${ref.kind === 'configmap' ? 'configmaps' : 'secrets'} "${ref.name}" not found`);
+			}
+			if (!isTracked(ref.kind, object)) continue;
+			tracked.push({key: configKey(ref.kind, ref.name), kind: ref.kind, object, checksum: configChecksum(object.data as Record<string, string> | undefined)});
+		}
+		return tracked;
+	}
+
+	/** CreatePrimaryConfigs: `<name>-primary` copies of the tracked objects, owned by the Canary. */
+	private async applyPrimaryConfigs(canary: Canary, tracked: TrackedConfig[]): Promise<void> {
+		const namespace = canary.metadata.namespace!;
+		const owner = this.owner(canary);
+		for (const {kind, object} of tracked) {
+			const name = primaryConfigName(object.metadata.name);
+			const content: Record<string, unknown> =
+				kind === 'configmap'
+					? {data: object.data, binaryData: object.binaryData}
+					: {type: (object.type as string | undefined) || 'Opaque', data: object.data};
+			for (const field of Object.keys(content)) if (content[field] === undefined) delete content[field];
+			const labels = withoutToolkit(object.metadata.labels);
+			const annotations = withoutToolkit(object.metadata.annotations);
+			for (let attempt = 0; ; attempt++) {
+				const existing = await this.store.get(configKinds[kind], namespace, name);
+				if (!existing) {
+					await this.store.create({
+						apiVersion: 'v1',
+						kind: configKinds[kind],
+						metadata: {name, namespace, labels, annotations, ownerReferences: [owner]},
+						...content,
+					});
+					break;
+				}
+				// Other owners are kept, as non-controllers.
+				const ownerReferences = [
+					...(existing.metadata.ownerReferences ?? []).filter(ref => ref.uid !== owner.uid || ref.kind !== owner.kind).map(ref => ({...ref, controller: false})),
+					owner,
+				];
+				const updated: KubeObject = {...existing, metadata: {...existing.metadata, labels, annotations, ownerReferences}, ...content};
+				if (kind === 'configmap') {
+					if (!('data' in content)) delete updated.data;
+					if (!('binaryData' in content)) delete updated.binaryData;
+				} else if (!('data' in content)) delete updated.data;
+				if (JSON.stringify(updated) === JSON.stringify(existing)) break;
+				try {
+					await this.store.update(updated);
+					break;
+				} catch (error) {
+					if (error instanceof ApiError && error.reason === 'Conflict' && attempt < 4) continue;
+					throw new Error(`updating ${kind} ${name}.${namespace} failed: ${(error as Error).message}`);
+				}
+			}
+		}
 	}
 
 	/** The selector label and its value, e.g. app: podinfo. */
@@ -109,6 +180,8 @@ export class DeploymentWorkloads {
 			if (await this.store.get('Deployment', namespace, primaryName)) return ok;
 			const {label, value} = await this.selector(canary);
 			const spec = target.spec;
+			const tracked = await this.trackedConfigs(canary, target);
+			await this.applyPrimaryConfigs(canary, tracked);
 			await this.store.create({
 				apiVersion: 'apps/v1',
 				kind: 'Deployment',
@@ -126,7 +199,7 @@ export class DeploymentWorkloads {
 					strategy: spec.strategy,
 					replicas: (spec.replicas ?? 1) > 0 ? spec.replicas ?? 1 : 1,
 					selector: {matchLabels: {[label]: `${value}-primary`}},
-					template: this.primaryTemplate(spec.template, label, value),
+					template: this.primaryTemplate(spec.template, label, value, tracked),
 				},
 			});
 			return ok;
@@ -135,7 +208,7 @@ export class DeploymentWorkloads {
 		}
 	}
 
-	private primaryTemplate(template: any, label: string, value: string) {
+	private primaryTemplate(template: any, label: string, value: string, tracked: TrackedConfig[]) {
 		return {
 			metadata: {
 				...template?.metadata,
@@ -143,7 +216,7 @@ export class DeploymentWorkloads {
 				// A new id on every promotion forces a rolling update of the primary.
 				annotations: {...withoutToolkit(template?.metadata?.annotations), 'flagger-id': this.options.newId()},
 			},
-			spec: structuredClone(template?.spec ?? {}),
+			spec: renameForPrimary(template?.spec ?? {}, tracked.map(config => config.key)),
 		};
 	}
 
@@ -158,6 +231,8 @@ export class DeploymentWorkloads {
 				if (!primary) return {ok: false, error: `deployment ${primaryName}.${namespace} get query error: deployments.apps "${primaryName}" not found`};
 				const {label, value} = await this.selector(canary);
 				const spec = target.spec;
+				const tracked = await this.trackedConfigs(canary, target);
+				await this.applyPrimaryConfigs(canary, tracked);
 				await this.store.update({
 					...primary,
 					spec: {
@@ -167,7 +242,7 @@ export class DeploymentWorkloads {
 						revisionHistoryLimit: spec.revisionHistoryLimit,
 						strategy: spec.strategy,
 						...(canary.spec.autoscalerRef ? {} : {replicas: spec.replicas}),
-						template: this.primaryTemplate(spec.template, label, value),
+						template: this.primaryTemplate(spec.template, label, value, tracked),
 					},
 				});
 				return ok;
