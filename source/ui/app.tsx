@@ -1,7 +1,7 @@
 // The dashboard: header, canary list, the selected canary's detail (versions, weight bar,
 // phase path, metric sparklines), the event log and a footer with the keys that work now.
-import {Box, Text, useApp, useInput} from 'ink';
-import {useCallback, useEffect, useMemo, useState, useSyncExternalStore} from 'react';
+import {Box, Text, useApp, useInput, type Key} from 'ink';
+import {useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore} from 'react';
 import {refusalOf, type ManualAction} from '../core/engine/manual-actions.js';
 import {sanitize} from '../text/sanitize.js';
 import {footerKeys, type Focus} from './keymap.js';
@@ -29,7 +29,14 @@ export function App({source, columns, rows}: AppProps) {
 	const snapshot = useSyncExternalStore(source.subscribe, source.snapshot);
 	const [selectedKey, setSelectedKey] = useState<string | undefined>();
 	const [focus, setFocus] = useState<Focus>('list');
-	const [mode, setMode] = useState<Mode>({kind: 'normal'});
+	// The mode lives in a ref as well: a key that arrives before React re-renders (the `y`
+	// right after `r`, in the same read or before Ink re-subscribes) must see the new mode.
+	const [mode, setModeState] = useState<Mode>({kind: 'normal'});
+	const modeRef = useRef<Mode>(mode);
+	const setMode = useCallback((next: Mode) => {
+		modeRef.current = next;
+		setModeState(next);
+	}, []);
 	const [filter, setFilter] = useState('');
 	const [notice, setNotice] = useState<string | undefined>();
 	const [scroll, setScroll] = useState(0);
@@ -63,7 +70,8 @@ export function App({source, columns, rows}: AppProps) {
 		void Promise.resolve(run()).then(setNotice, (error: Error) => setNotice(error.message));
 	};
 
-	useInput((input, key) => {
+	const onInput = (input: string, key: Key) => {
+		const mode = modeRef.current;
 		const enter = key.return || input === '\n' || input === '\r';
 		if (key.ctrl && input === 'c') return exit();
 		if (mode.kind === 'help') {
@@ -129,7 +137,11 @@ export function App({source, columns, rows}: AppProps) {
 			if (input === 'e') return demoAction(source.demo.toggleErrors);
 			if (input === 'l') return demoAction(source.demo.toggleSlow);
 		}
-	});
+	};
+	// One stable subscription that always calls the latest handler.
+	const latestInput = useRef(onInput);
+	latestInput.current = onInput;
+	useInput(useCallback((input: string, key: Key) => latestInput.current(input, key), []));
 
 	// Ink 6 clears the whole terminal on every update once a frame is as tall as the screen: stay one row short.
 	const height = Math.max(3, rows - 1);

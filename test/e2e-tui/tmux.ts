@@ -1,6 +1,7 @@
 // Drives the real binary in a real terminal: a detached tmux session of a given size, keys
 // sent with send-keys, the screen read with capture-pane. Each session gets its own tmux
-// server (-L socket) so nothing here touches anyone else's tmux.
+// server, its socket (-S) in the session's scratch folder: nothing here touches anyone else's
+// tmux, and nothing is left behind.
 import {spawnSync} from 'node:child_process';
 import {mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
@@ -29,8 +30,8 @@ function cleanEnv(): NodeJS.ProcessEnv {
 let counter = 0;
 
 export class TmuxSession {
-	readonly socket = `canary-tui-e2e-${process.pid}-${Date.now().toString(36)}-${counter++}`;
-	readonly scratch = mkdtempSync(join(tmpdir(), 'canary-tui-tmux-'));
+	readonly scratch = mkdtempSync(join(tmpdir(), `canary-tui-tmux-${counter++}-`));
+	readonly socket = join(this.scratch, 'tmux.sock');
 	private closed = false;
 
 	/** Starts `command` (run by the shell, in the repo) in a detached columns x rows session. */
@@ -46,7 +47,7 @@ export class TmuxSession {
 	}
 
 	tmux(...args: string[]): string {
-		const result = spawnSync('tmux', ['-L', this.socket, '-f', '/dev/null', ...args], {encoding: 'utf8', env: cleanEnv(), timeout: 10_000});
+		const result = spawnSync('tmux', ['-S', this.socket, '-f', '/dev/null', ...args], {encoding: 'utf8', env: cleanEnv(), timeout: 10_000});
 		if (result.status !== 0) throw new Error(`tmux ${args.join(' ')} failed (${result.status}): ${result.stderr}`);
 		return result.stdout;
 	}
@@ -92,7 +93,7 @@ export class TmuxSession {
 		if (this.closed) return;
 		this.closed = true;
 		// Ends this session's own tmux server (and the demo in it) only.
-		spawnSync('tmux', ['-L', this.socket, 'kill-server'], {encoding: 'utf8', timeout: 10_000});
+		spawnSync('tmux', ['-S', this.socket, 'kill-server'], {encoding: 'utf8', timeout: 10_000});
 		rmSync(this.scratch, {recursive: true, force: true});
 	}
 }
