@@ -7,17 +7,15 @@ import {getAnalysis} from '../core/spec/defaults.js';
 import type {Canary} from '../core/spec/types.js';
 import {Controller} from '../controller/controller.js';
 import {DeploymentWorkloads} from '../controller/deployment-workloads.js';
-import type {MeshRouter, MetricsPort} from '../controller/ports.js';
 import {storeDashboard} from '../dashboard/store-dashboard.js';
 import {formatEventLine} from '../events/event-line.js';
 import {EventLog, toEventLine} from '../events/event-log.js';
 import {MetricSeries} from '../events/metric-series.js';
 import {checkAccess, connect, ConnectionError, controllerAccess, explain, type Connection} from '../kube/connection.js';
 import {KubeStore} from '../kube/kube-store.js';
-import {AppMeshRouter} from '../routers/appmesh-router.js';
-import {GatewayApiRouter} from '../routers/gatewayapi-router.js';
-import {KubernetesNoopRouter} from '../routers/kubernetes-router.js';
 import {WebhookClient} from '../webhooks/webhook-client.js';
+import type {MetricsPort} from '../controller/ports.js';
+import {clusterRouters} from '../routers/cluster-routers.js';
 import {exitCodes, type CommandIO} from './io.js';
 import {untilSignal} from './until-signal.js';
 
@@ -45,21 +43,6 @@ const noMetricsProvider: MetricsPort = {
 	},
 };
 
-function routers(store: KubeStore, workloads: DeploymentWorkloads): (canary: Canary) => MeshRouter {
-	const kubernetes = new KubernetesNoopRouter();
-	const appMesh = new AppMeshRouter(store, async canary => (await workloads.selector(canary)).label);
-	const gatewayV1 = new GatewayApiRouter(store, 'v1');
-	const gatewayV1beta1 = new GatewayApiRouter(store, 'v1beta1');
-	return canary => {
-		const provider = canary.spec.provider ?? '';
-		if (provider === 'kubernetes') return kubernetes;
-		if (provider.startsWith('appmesh')) return appMesh;
-		if (provider === 'gatewayapi:v1') return gatewayV1;
-		if (provider === 'gatewayapi:v1beta1') return gatewayV1beta1;
-		const refuse = {ok: false as const, error: `provider ${provider || '(empty)'} is not supported by canary-tui yet: use kubernetes, gatewayapi:v1 or appmesh:v1beta2`};
-		return {reconcile: async () => refuse, getRoutes: async () => refuse, setRoutes: async () => refuse};
-	};
-}
 
 export async function clusterCommand(flags: ClusterFlags, io: CommandIO, signals: NodeJS.Process = process): Promise<number> {
 	if (flags.output !== undefined && flags.output !== 'json' && flags.output !== 'text') {
@@ -91,7 +74,7 @@ export async function clusterCommand(flags: ClusterFlags, io: CommandIO, signals
 				store,
 				workloads,
 				namespace,
-				router: routers(store, workloads),
+				router: clusterRouters(store, workloads),
 				metrics: noMetricsProvider,
 				webhooks: new WebhookClient({clock}),
 				events: store.eventSink(events),
