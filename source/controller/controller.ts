@@ -134,7 +134,8 @@ export class Controller {
 		// Like Go's ticker, a slow tick delays the next one instead of piling ticks up; a request
 		// that arrived during the tick is answered at once.
 		const elapsed = this.options.clock.now() - started;
-		const fresh = await this.options.store.get('Canary', namespace, name);
+		// A failed read (the API server restarting) must not end this canary's ticks: fall back to the interval.
+		const fresh = await this.options.store.get('Canary', namespace, name).catch(() => undefined);
 		const delay = fresh && pendingRequest(fresh as unknown as Canary) ? 0 : Math.max(0, job.interval / 1_000_000 - elapsed);
 		if (job.stopped) return;
 		job.timer = this.options.clock.setTimeout(() => void this.run(key, namespace, name, job), delay);

@@ -6,6 +6,7 @@ import {apexName, getAnalysis} from '../core/spec/defaults.js';
 import type {Canary, HttpMatchRequest} from '../core/spec/types.js';
 import {parseGoDuration} from '../core/format/go-duration.js';
 import type {KubeObject, ObjectStore} from '../kube/objects.js';
+import {canonicalJson} from '../core/workloads/template-hash.js';
 
 const apiVersion = 'appmesh.k8s.aws/v1beta2';
 type WeightedTarget = {virtualNodeRef: {name: string}; weight: number};
@@ -134,7 +135,7 @@ export class AppMeshRouter {
 		}
 		if (createOnly) return;
 		const merged = {...existing.spec, ...spec};
-		if (JSON.stringify(merged) !== JSON.stringify(existing.spec)) await this.store.update({...existing, spec: merged});
+		if (canonicalJson(merged) !== canonicalJson(existing.spec)) await this.store.update({...existing, spec: merged});
 	}
 }
 

@@ -6,6 +6,7 @@ import type {Result, RoutesAnswer} from '../core/engine/ops.js';
 import {apexName, getAnalysis} from '../core/spec/defaults.js';
 import type {Canary, HttpMatchRequest, StringMatch} from '../core/spec/types.js';
 import type {KubeObject, ObjectStore} from '../kube/objects.js';
+import {canonicalJson} from '../core/workloads/template-hash.js';
 
 type BackendRef = {group: string; kind: string; name: string; port: number; weight: number};
 type Rule = {matches?: unknown[]; filters?: Array<Record<string, unknown>>; timeouts?: Record<string, string>; backendRefs: BackendRef[]};
@@ -38,7 +39,7 @@ export class GatewayApiRouter {
 			// Weights and mirroring are the run's business; any other drift is reset (with 100/0, as Flagger does).
 			const current = this.routes(existing);
 			const keep = current.ok ? this.spec(canary, current.primary, current.canary, current.mirrored) : desired;
-			if (JSON.stringify(withoutWeights(existing.spec)) !== JSON.stringify(withoutWeights(keep))) {
+			if (canonicalJson(withDefaults(withoutWeights(existing.spec))) !== canonicalJson(withDefaults(withoutWeights(keep)))) {
 				await this.store.update({...existing, spec: desired});
 			}
 			return {ok: true};
@@ -108,7 +109,25 @@ export class GatewayApiRouter {
 	}
 }
 
-function withoutWeights(spec: any): unknown {
+/** The API server fills in the Gateway API CRD's defaults; compare like with like. */
+function withDefaults(spec: any): unknown {
+	return {
+		...spec,
+		parentRefs: (spec?.parentRefs ?? []).map((ref: object) => ({group: 'gateway.networking.k8s.io', kind: 'Gateway', ...ref})),
+		rules: (spec?.rules ?? []).map((rule: any) => ({
+			...rule,
+			matches: (rule.matches ?? [{}]).map((match: any) => ({
+				path: {type: 'PathPrefix', value: '/'},
+				...match,
+				...(match.headers ? {headers: match.headers.map((header: object) => ({type: 'Exact', ...header}))} : {}),
+				...(match.queryParams ? {queryParams: match.queryParams.map((param: object) => ({type: 'Exact', ...param}))} : {}),
+			})),
+			backendRefs: (rule.backendRefs ?? []).map((ref: object) => ({group: '', kind: 'Service', ...ref})),
+		})),
+	};
+}
+
+function withoutWeights(spec: any): any {
 	return {...spec, rules: (spec?.rules ?? []).map((rule: Rule) => ({...rule, filters: rule.filters?.filter(f => f['type'] !== 'RequestMirror'), backendRefs: rule.backendRefs?.map(ref => ({...ref, weight: 0}))}))};
 }
 
