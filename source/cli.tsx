@@ -1,9 +1,6 @@
 // canary-tui: parse argv, pick a command, wire adapters, render or print.
 import meow from 'meow';
 import {exitCodes, processIO} from './commands/io.js';
-import {clusterCommand} from './commands/cluster-command.js';
-import {demoCommand} from './commands/demo-command.js';
-import {simulateCommand} from './commands/simulate-command.js';
 
 const help = `
   Usage
@@ -111,12 +108,19 @@ async function main(): Promise<number> {
 	}
 	const [command, ...args] = cli.input;
 	switch (command) {
-		case 'demo':
+		// Commands load on demand: simulate never pays for the Kubernetes client or Ink.
+		case 'demo': {
+			const {demoCommand} = await import('./commands/demo-command.js');
 			return demoCommand({...cli.flags, speed: cli.flags.speed ?? 1, port: cli.flags.port ?? 8080}, processIO);
-		case 'simulate':
+		}
+		case 'simulate': {
+			const {simulateCommand} = await import('./commands/simulate-command.js');
 			return simulateCommand(args, {...cli.flags, output: cli.flags.output ?? 'text'}, processIO);
-		case undefined:
+		}
+		case undefined: {
+			const {clusterCommand} = await import('./commands/cluster-command.js');
 			return clusterCommand(cli.flags, processIO);
+		}
 		default:
 			processIO.stderr(`canary-tui: unknown command "${command}"; run canary-tui --help for the commands`);
 			return exitCodes.badInput;
