@@ -23,19 +23,7 @@ import type {KubeObject} from '../../source/kube/objects.js';
 import {clusterRouters} from '../../source/routers/cluster-routers.js';
 import {WebhookClient} from '../../source/webhooks/webhook-client.js';
 
-export const required = process.env.CANARY_TUI_CLUSTER === '1';
-
-export async function detect(): Promise<{connection?: Connection; reason?: string}> {
-	if (!process.env.KUBECONFIG) return {reason: 'KUBECONFIG is not set'};
-	try {
-		const connection = await connect({timeoutMs: 5000});
-		const local = ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(connection.server).hostname);
-		if (!local && !required) return {reason: `KUBECONFIG points at ${connection.server}, not at a local cluster (set CANARY_TUI_CLUSTER=1 to run there)`};
-		return {connection};
-	} catch (error) {
-		return {reason: (error as Error).message};
-	}
-}
+export {detect, required} from './detect-cluster.js';
 
 export const fixture = (file: string): KubeObject[] =>
 	YAML.parseAllDocuments(fs.readFileSync(new URL(`../fixtures/podinfo/${file}`, import.meta.url), 'utf8')).map(doc => doc.toJS() as KubeObject);

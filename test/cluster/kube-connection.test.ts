@@ -13,20 +13,8 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import YAML from 'yaml';
 import {connect, ConnectionError, controllerAccess, explain, type Connection} from '../../source/kube/connection.js';
 import {KubeStore} from '../../source/kube/kube-store.js';
+import {detect, required} from './detect-cluster.js';
 
-const required = process.env.CANARY_TUI_CLUSTER === '1';
-
-async function detect(): Promise<{connection?: Connection; reason?: string}> {
-	if (!process.env.KUBECONFIG) return {reason: 'KUBECONFIG is not set'};
-	try {
-		const connection = await connect({timeoutMs: 5000});
-		const local = ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(connection.server).hostname);
-		if (!local && !required) return {reason: `KUBECONFIG points at ${connection.server}, not at a local cluster (set CANARY_TUI_CLUSTER=1 to run there)`};
-		return {connection};
-	} catch (error) {
-		return {reason: (error as Error).message};
-	}
-}
 
 const detected = await detect();
 if (!detected.connection) {
