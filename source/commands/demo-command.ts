@@ -9,10 +9,10 @@ import {demoDashboard} from '../local/demo-dashboard.js';
 import {requester} from './requester.js';
 import {exitCodes, type CommandIO} from './io.js';
 import {untilSignal} from './until-signal.js';
+import {clockTime} from '../ui/format.js';
 
 export type DemoFlags = {dir?: string; speed: number; port: number; script?: string; output?: string; once?: boolean; color?: boolean; ascii?: boolean; readonly?: boolean};
 
-const clockTime = (ms: number) => new Date(ms).toISOString().slice(11, 19);
 
 export async function demoCommand(flags: DemoFlags, io: CommandIO, signals: NodeJS.Process = process): Promise<number> {
 	const bad = (message: string) => {

@@ -11,8 +11,10 @@ import type {Canary, CanaryMetric, CanaryStatus} from '../core/spec/types.js';
 import {ApiError, type KubeObject, type ObjectStore} from '../kube/objects.js';
 import type {DeploymentWorkloads} from './deployment-workloads.js';
 import {pendingRequest, requestAnnotation} from './requests.js';
+import {updateWithRetry} from '../kube/update-with-retry.js';
 import {recordedEvent} from '../events/event-log.js';
 import type {AlertSink, EventSink, MeshRouter, MetricsPort, WebhookPort} from './ports.js';
+import {rfc3339} from '../core/format/rfc3339.js';
 
 export type ControllerOptions = {
 	clock: Clock;
@@ -33,7 +35,6 @@ export type ControllerOptions = {
 
 type Job = {interval: number; timer?: Timer; running: boolean; stopped: boolean};
 
-const rfc3339 = (ms: number) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
 const keyOf = (object: {metadata: {name: string; namespace?: string}}) => `${object.metadata.name}.${object.metadata.namespace}`;
 
 export class Controller {
@@ -224,20 +225,10 @@ export class Controller {
 		await driveAsync(tick({canary, revision, now: rfc3339(clock.now()), meshProvider: this.options.meshProvider, request}), answer);
 	}
 
-	/** A spec or metadata change with Kubernetes' optimistic concurrency: re-read and retry on conflict. */
 	private async updateCanary(namespace: string, name: string, change: (object: KubeObject) => void): Promise<{ok: true} | {ok: false; error: string}> {
-		for (let attempt = 0; attempt < 5; attempt++) {
-			const object = await this.options.store.get('Canary', namespace, name);
-			if (!object) return {ok: false, error: `canaries.flagger.app "${name}" not found`};
-			change(object);
-			try {
-				await this.options.store.update(object);
-				return {ok: true};
-			} catch (error) {
-				if (!(error instanceof ApiError && error.reason === 'Conflict')) return {ok: false, error: (error as Error).message};
-			}
-		}
-		return {ok: false, error: `canary ${name}.${namespace} update failed: too many conflicts`};
+		const outcome = await updateWithRetry(this.options.store, 'Canary', namespace, name, change);
+		if (outcome.ok || outcome.reason === 'Failed') return outcome;
+		return {ok: false, error: outcome.reason === 'NotFound' ? `canaries.flagger.app "${name}" not found` : `canary ${name}.${namespace} update failed: too many conflicts`};
 	}
 
 	/** Writes the status subresource, re-reading once on a conflict like Flagger's retry. */

@@ -5,7 +5,8 @@ import type {Canary} from '../core/spec/types.js';
 import {encodeRequest, requestAnnotation} from '../controller/requests.js';
 import type {EventLog} from '../events/event-log.js';
 import type {MetricSeries} from '../events/metric-series.js';
-import {ApiError, type ObjectStore} from '../kube/objects.js';
+import type {ObjectStore} from '../kube/objects.js';
+import {updateWithRetry} from '../kube/update-with-retry.js';
 import type {DashboardSnapshot, DashboardSource, DemoActions} from '../ui/source.js';
 import {canaryView} from '../ui/view-model.js';
 
@@ -68,18 +69,14 @@ export function storeDashboard(data: DashboardData, options: DashboardOptions): 
 		if (options.readonly) return `${action} refused: read-only (--readonly)`;
 		const canary = data.canaries().find(c => `${c.metadata.name}.${c.metadata.namespace}` === key);
 		if (!canary) return `${key} is gone`;
-		for (let attempt = 0; attempt < 5; attempt++) {
-			const object = await data.store.get('Canary', canary.metadata.namespace!, canary.metadata.name);
-			if (!object) return `${key} is gone`;
-			object.metadata.annotations = {...object.metadata.annotations, [requestAnnotation]: encodeRequest(action, options.requester, new Date(data.now()).toISOString())};
-			try {
-				await data.store.update(object);
-				return `${action} of ${key} requested`;
-			} catch (error) {
-				if (!(error instanceof ApiError && error.reason === 'Conflict')) return `${action} of ${key} failed: ${(error as Error).message}`;
-			}
-		}
-		return `${action} of ${key}: too many conflicting writes, try again`;
+		const value = encodeRequest(action, options.requester, new Date(data.now()).toISOString());
+		const outcome = await updateWithRetry(data.store, 'Canary', canary.metadata.namespace!, canary.metadata.name, object => {
+			object.metadata.annotations = {...object.metadata.annotations, [requestAnnotation]: value};
+		});
+		if (outcome.ok) return `${action} of ${key} requested`;
+		if (outcome.reason === 'NotFound') return `${key} is gone`;
+		if (outcome.reason === 'Conflict') return `${action} of ${key}: too many conflicting writes, try again`;
+		return `${action} of ${key} failed: ${outcome.error}`;
 	};
 
 	return {

@@ -14,6 +14,7 @@ import type {EventSink} from '../controller/ports.js';
 import {KubeHttp, NetworkError, type Reply} from './http.js';
 import {ApiError, type KubeObject, type ObjectStore, type WatchEvent} from './objects.js';
 import {apiVersionOf, collectionPath, objectPath, qualifiedName, resourceAt, resourceFor, withQuery, type Resource} from './resources.js';
+import {rfc3339} from '../core/format/rfc3339.js';
 
 export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete';
 
@@ -67,7 +68,6 @@ export type StoreStats = {
 };
 
 const keyOf = (object: KubeObject) => `${object.metadata.namespace ?? ''}/${object.metadata.name}`;
-const rfc3339 = (ms: number) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
 const statusMessage = (reply: Reply) =>
 	typeof reply.body?.message === 'string' && reply.body.message ? reply.body.message : `HTTP ${reply.status}${reply.text ? `: ${reply.text.slice(0, 300)}` : ''}`;
 

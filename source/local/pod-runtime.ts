@@ -4,6 +4,7 @@ import type {Clock} from '../clock.js';
 import type {DeploymentSimulator, Pod} from './cluster/deployment-simulator.js';
 import {startPodServer, type PodServer} from './http/podinfo-server.js';
 import type {Address, Faults, RecordRequest} from './http/types.js';
+import {imageTag} from '../core/workloads/image-tag.js';
 
 export type FaultSwitch = (pod: Pod) => Faults;
 
@@ -37,7 +38,7 @@ export class PodRuntime {
 			pod: pod.name,
 			workload: pod.deployment,
 			namespace: pod.namespace,
-			version: versionOf(pod.image),
+			version: imageTag(pod.image),
 			clock: this.options.clock,
 			record: this.options.record,
 			faults: faults && (() => faults(pod)),
@@ -61,12 +62,4 @@ export class PodRuntime {
 		this.addresses.delete(pod.name);
 		void server?.then(s => s?.close());
 	}
-}
-
-/** The tag of an image reference, e.g. ghcr.io/stefanprodan/podinfo:5.0.1 → 5.0.1. */
-export function versionOf(image: string): string {
-	const withoutDigest = image.split('@')[0] ?? image;
-	const slash = withoutDigest.lastIndexOf('/');
-	const colon = withoutDigest.lastIndexOf(':');
-	return colon > slash ? withoutDigest.slice(colon + 1) : 'latest';
 }

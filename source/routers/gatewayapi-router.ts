@@ -8,6 +8,8 @@ import type {Canary, HttpMatchRequest, StringMatch} from '../core/spec/types.js'
 import type {KubeObject, ObjectStore} from '../kube/objects.js';
 import {canonicalJson} from '../core/workloads/template-hash.js';
 
+export const missingGatewayRefs = 'GatewayRefs must be specified when using Gateway API as a provider.';
+
 type BackendRef = {group: string; kind: string; name: string; port: number; weight: number};
 type Rule = {matches?: unknown[]; filters?: Array<Record<string, unknown>>; timeouts?: Record<string, string>; backendRefs: BackendRef[]};
 
@@ -19,7 +21,7 @@ export class GatewayApiRouter {
 
 	async reconcile(canary: Canary): Promise<Result> {
 		if ((canary.spec.service.gatewayRefs?.length ?? 0) === 0) {
-			return {ok: false, error: 'GatewayRefs must be specified when using Gateway API as a provider.'};
+			return {ok: false, error: missingGatewayRefs};
 		}
 		try {
 			const namespace = canary.metadata.namespace!;

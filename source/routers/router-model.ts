@@ -3,6 +3,8 @@
 // no weights at all and reports 100/0 before the first iteration and 0/100 after it.
 import type {Routes} from '../core/engine/ops.js';
 import type {Canary} from '../core/spec/types.js';
+import {missingGatewayRefs} from './gatewayapi-router.js';
+import {kubernetesRoutes} from './kubernetes-router.js';
 
 const mirroring = (provider: string) => provider === 'istio' || provider.startsWith('gatewayapi') || !knownProviders.has(provider);
 const knownProviders = new Set(['apisix', 'appmesh', 'appmesh:v1beta2', 'contour', 'gatewayapi:v1', 'gatewayapi:v1beta1', 'gloo', 'istio', 'knative', 'kubernetes', 'kuma', 'linkerd', 'nginx', 'osm', 'skipper', 'smi:v1alpha1', 'smi:v1alpha2', 'smi:v1alpha3', 'traefik']);
@@ -15,15 +17,13 @@ export class RouterModel {
 	/** Reconcile: the Gateway API router refuses to work without parent gateways. */
 	reconcile(canary: Canary): {ok: true} | {ok: false; error: string} {
 		if (this.provider.startsWith('gatewayapi:') && (canary.spec.service.gatewayRefs?.length ?? 0) === 0) {
-			return {ok: false, error: 'GatewayRefs must be specified when using Gateway API as a provider.'};
+			return {ok: false, error: missingGatewayRefs};
 		}
 		return {ok: true};
 	}
 
 	get(canary: Canary): Routes {
-		if (this.provider === 'kubernetes') {
-			return (canary.status?.iterations ?? 0) > 0 ? {primary: 0, canary: 100, mirrored: false} : {primary: 100, canary: 0, mirrored: false};
-		}
+		if (this.provider === 'kubernetes') return kubernetesRoutes(canary);
 		return {...this.routes};
 	}
 

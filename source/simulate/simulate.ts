@@ -10,6 +10,7 @@ import type {Canary, CanaryMetric, CanaryStatus, Phase} from '../core/spec/types
 import {RouterModel} from '../routers/router-model.js';
 import {traceValueAt, type Trace} from './trace.js';
 import {ScriptedWebhooks, type WebhookScript} from './webhook-script.js';
+import {rfc3339} from '../core/format/rfc3339.js';
 
 export type SimulationRecord = Omit<EventLine, 'time'> & {
 	/** Nanoseconds since t=0. */
@@ -46,7 +47,7 @@ function initializedStatus(): CanaryStatus {
 		iterations: 0,
 		lastAppliedSpec: previousRevision,
 		lastPromotedSpec: previousRevision,
-		lastTransitionTime: new Date(0).toISOString().replace('.000', ''),
+		lastTransitionTime: rfc3339(0),
 	};
 }
 
@@ -102,7 +103,7 @@ export function simulate(input: Canary, options: SimulationOptions = {}): Simula
 					return {ok: true};
 			}
 		};
-		const now = new Date(time / 1_000_000).toISOString().replace(/\.\d+Z$/, 'Z');
+		const now = rfc3339(time / 1_000_000);
 		const next = driveSync(tick({canary, revision: {hash: newRevision}, now, meshProvider: options.meshProvider}), answer);
 		canary = {...canary, status: next};
 		ticks++;

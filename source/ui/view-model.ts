@@ -4,6 +4,7 @@ import {analysisThreshold, deploymentStrategy, getAnalysis, maxWeight, nextStepW
 import type {Canary, HttpMatchRequest, Phase} from '../core/spec/types.js';
 import type {RecordedEvent} from '../controller/ports.js';
 import type {MetricPoint} from '../events/metric-series.js';
+import {imageTag} from '../core/workloads/image-tag.js';
 
 export type MetricView = {
 	name: string;
@@ -50,10 +51,7 @@ export type CanaryObjects = {
 };
 
 export function tagOf(image: string | undefined): string | undefined {
-	if (!image) return undefined;
-	const name = image.split('@')[0] ?? image;
-	const colon = name.lastIndexOf(':');
-	return colon > name.lastIndexOf('/') ? name.slice(colon + 1) : 'latest';
+	return image ? imageTag(image) : undefined;
 }
 
 /** "user-agent ~ .*(Firefox|curl).*" for the A/B rules. */

@@ -6,6 +6,7 @@ import type {Clock, Timer} from '../../clock.js';
 import {templateHash} from '../../core/workloads/template-hash.js';
 import type {KubeObject} from '../../kube/objects.js';
 import type {MemoryStore} from './memory-store.js';
+import {rfc3339} from '../../core/format/rfc3339.js';
 
 export type Pod = {
 	name: string;
@@ -145,7 +146,6 @@ export class DeploymentSimulator {
 		const isAvailable = available >= replicas;
 		if (isAvailable) this.unavailableSince.delete(id);
 		else if (!this.unavailableSince.has(id)) this.unavailableSince.set(id, now);
-		const stamp = (t: number) => new Date(t).toISOString().replace(/\.\d+Z$/, 'Z');
 		const complete = updated.length === replicas && pods.length === replicas && updated.every(pod => pod.availableAt <= now);
 		const status = {
 			observedGeneration: deployment.metadata.generation ?? 1,
@@ -156,9 +156,9 @@ export class DeploymentSimulator {
 			unavailableReplicas: Math.max(0, pods.length - available),
 			conditions: [
 				isAvailable
-					? {type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable', lastUpdateTime: stamp(now)}
-					: {type: 'Available', status: 'False', reason: 'MinimumReplicasUnavailable', lastUpdateTime: stamp(this.unavailableSince.get(id)!)},
-				{type: 'Progressing', status: 'True', reason: complete ? 'NewReplicaSetAvailable' : 'ReplicaSetUpdated', lastUpdateTime: stamp(now)},
+					? {type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable', lastUpdateTime: rfc3339(now)}
+					: {type: 'Available', status: 'False', reason: 'MinimumReplicasUnavailable', lastUpdateTime: rfc3339(this.unavailableSince.get(id)!)},
+				{type: 'Progressing', status: 'True', reason: complete ? 'NewReplicaSetAvailable' : 'ReplicaSetUpdated', lastUpdateTime: rfc3339(now)},
 			],
 		};
 		const latest = this.store.getSync('Deployment', deployment.metadata.namespace!, deployment.metadata.name);

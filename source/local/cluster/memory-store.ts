@@ -3,6 +3,7 @@
 // a status subresource, and watch events in write order.
 import {canonicalJson} from '../../core/workloads/template-hash.js';
 import {ApiError, type KubeObject, type ObjectStore, type WatchEvent} from '../../kube/objects.js';
+import {rfc3339} from '../../core/format/rfc3339.js';
 
 const key = (kind: string, namespace: string, name: string) => `${kind}/${namespace}/${name}`;
 const copy = <T>(value: T): T => structuredClone(value);
@@ -45,7 +46,7 @@ export class MemoryStore implements ObjectStore {
 				uid: `uid-${++this.uids}`,
 				generation: 1,
 				resourceVersion: String(++this.version),
-				creationTimestamp: new Date(this.now()).toISOString().replace(/\.\d+Z$/, 'Z'),
+				creationTimestamp: rfc3339(this.now()),
 			},
 		};
 		this.objects.set(id, stored);
