@@ -6,7 +6,7 @@ export default defineConfig({
 	test: {
 		// CI (.ci/run) sums these reports into its last line.
 		reporters: process.env['CI'] ? ['default', ['json', {outputFile: '.tmp/vitest-e2e.json'}]] : ['default'],
-		include: ['test/{e2e,e2e-tui,cluster}/**/*.test.{ts,tsx}'],
+		include: ['test/{e2e,e2e-tui,cluster,prometheus,faults}/**/*.test.{ts,tsx}'],
 		fileParallelism: false,
 		testTimeout: 300_000,
 		hookTimeout: 300_000,

@@ -2,8 +2,6 @@
 // dashboard on a terminal, or as JSON event lines (one per event) when stdout is not a TTY.
 import {randomUUID} from 'node:crypto';
 import {realClock} from '../clock.js';
-import type {Result} from '../core/engine/ops.js';
-import {getAnalysis} from '../core/spec/defaults.js';
 import type {Canary} from '../core/spec/types.js';
 import {Controller} from '../controller/controller.js';
 import {DeploymentWorkloads} from '../controller/deployment-workloads.js';
@@ -13,36 +11,21 @@ import {EventLog, toEventLine} from '../events/event-log.js';
 import {MetricSeries} from '../events/metric-series.js';
 import {checkAccess, connect, ConnectionError, controllerAccess, explain, type Connection} from '../kube/connection.js';
 import {KubeStore} from '../kube/kube-store.js';
-import {WebhookClient} from '../webhooks/webhook-client.js';
-import type {MetricsPort} from '../controller/ports.js';
-import {clusterRouters} from '../routers/cluster-routers.js';
+import {clusterPorts, type PortFlags} from './cluster-ports.js';
 import {exitCodes, type CommandIO} from './io.js';
 import {untilSignal} from './until-signal.js';
 
-export type ClusterFlags = {
+export type ClusterFlags = PortFlags & {
 	kubeconfig?: string;
 	context?: string;
 	namespace?: string;
 	allNamespaces?: boolean;
 	readonly?: boolean;
-	meshProvider?: string;
 	output?: string;
 	once?: boolean;
 	color?: boolean;
 	ascii?: boolean;
 };
-
-/** Flagger's builtin and template metrics need Prometheus, which cluster mode does not reach yet. */
-const noMetricsProvider: MetricsPort = {
-	async check(canary: Canary): Promise<Result> {
-		const needsPrometheus = (getAnalysis(canary).metrics ?? []).length > 0;
-		return needsPrometheus ? {ok: false, error: 'prometheus not avaiable: no metrics server configured in canary-tui yet'} : {ok: true};
-	},
-	async query(_canary, metric) {
-		return {ok: false, noData: false, error: `no metrics server configured in canary-tui yet for ${metric.name}`};
-	},
-};
-
 
 export async function clusterCommand(flags: ClusterFlags, io: CommandIO, signals: NodeJS.Process = process): Promise<number> {
 	if (flags.output !== undefined && flags.output !== 'json' && flags.output !== 'text') {
@@ -74,11 +57,7 @@ export async function clusterCommand(flags: ClusterFlags, io: CommandIO, signals
 				store,
 				workloads,
 				namespace,
-				router: clusterRouters(store, workloads),
-				metrics: noMetricsProvider,
-				webhooks: new WebhookClient({clock}),
-				events: store.eventSink(events),
-				meshProvider: flags.meshProvider,
+				...clusterPorts({flags, clock, store, workloads, events}),
 				onMetric: (canary, metric, kind, answer) => series.record(`${canary.metadata.name}.${canary.metadata.namespace}`, metric.name, kind, answer, clock.now()),
 			});
 	const interactive = flags.output === undefined && !flags.once && process.stdout.isTTY === true && process.stdin.isTTY === true;
