@@ -1,26 +1,17 @@
 // `canary-tui [-n NS | -A]`: the controller on the current kube context, shown live in the
 // dashboard on a terminal, or as JSON event lines (one per event) when stdout is not a TTY.
-import {randomUUID} from 'node:crypto';
-import {realClock} from '../clock.js';
+// Several instances share the work through a Lease (cluster-runtime.ts): one leader drives,
+// the others observe; the header says which.
 import type {Canary} from '../core/spec/types.js';
-import {Controller} from '../controller/controller.js';
-import {DeploymentWorkloads} from '../controller/deployment-workloads.js';
 import {storeDashboard} from '../dashboard/store-dashboard.js';
 import {formatEventLine} from '../events/event-line.js';
-import {EventLog, toEventLine} from '../events/event-log.js';
-import {MetricSeries} from '../events/metric-series.js';
-import {checkAccess, connect, ConnectionError, controllerAccess, explain, type Connection} from '../kube/connection.js';
-import {KubeStore} from '../kube/kube-store.js';
-import {clusterPorts, type PortFlags} from './cluster-ports.js';
+import {toEventLine} from '../events/event-log.js';
+import {flaggerNotice} from '../kube/flagger-detection.js';
+import {openClusterRuntime, type RuntimeFlags} from './cluster-runtime.js';
 import {exitCodes, type CommandIO} from './io.js';
 import {untilSignal} from './until-signal.js';
 
-export type ClusterFlags = PortFlags & {
-	kubeconfig?: string;
-	context?: string;
-	namespace?: string;
-	allNamespaces?: boolean;
-	readonly?: boolean;
+export type ClusterFlags = RuntimeFlags & {
 	output?: string;
 	once?: boolean;
 	color?: boolean;
@@ -32,45 +23,22 @@ export async function clusterCommand(flags: ClusterFlags, io: CommandIO, signals
 		io.stderr(`--output: expected text or json, got "${flags.output}"`);
 		return exitCodes.badInput;
 	}
-	let connection: Connection;
-	try {
-		connection = await connect({kubeconfig: flags.kubeconfig, context: flags.context, namespace: flags.namespace});
-		const namespace = flags.allNamespaces ? undefined : connection.namespace;
-		if (!flags.readonly) await checkAccess(connection, controllerAccess(namespace));
-	} catch (error) {
-		if (error instanceof ConnectionError) {
-			io.stderr(error.message);
-			return exitCodes.badInput;
-		}
-		throw error;
-	}
-	const namespace = flags.allNamespaces ? undefined : connection.namespace;
-	const store = new KubeStore({kc: connection.kc, namespace, kinds: ['Canary', 'Deployment'], onWatchError: (kind, error) => io.stderr(`watch ${kind}: ${error.message}`)});
-	const clock = realClock(1);
-	const events = new EventLog();
-	const series = new MetricSeries();
-	const workloads = new DeploymentWorkloads({store, now: () => clock.now(), newId: randomUUID});
-	const controller = flags.readonly
-		? undefined
-		: new Controller({
-				clock,
-				store,
-				workloads,
-				namespace,
-				...clusterPorts({flags, clock, store, workloads, events}),
-				onMetric: (canary, metric, kind, answer) => series.record(`${canary.metadata.name}.${canary.metadata.namespace}`, metric.name, kind, answer, clock.now()),
-			});
 	const interactive = flags.output === undefined && !flags.once && process.stdout.isTTY === true && process.stdin.isTTY === true;
+	// Leadership changes go to stderr for scripts; a dashboard shows them in its header.
+	const runtime = await openClusterRuntime(flags, io, {
+		kinds: ['Canary', 'Deployment'],
+		log: interactive || flags.once ? undefined : (level, message) => io.stderr(`canary-tui: ${level === 'error' ? 'error: ' : ''}${message}`),
+	});
+	if (typeof runtime === 'number') return runtime;
+	const {store, events, series, clock, connection, namespace} = runtime;
 	if (!interactive && !flags.once) {
 		const format = flags.output === 'text' ? 'text' : 'json';
 		events.subscribe(event => io.stdout(formatEventLine(toEventLine(event), format)));
 	}
 	try {
-		await controller?.start();
-		await store.synced();
+		await runtime.start();
 	} catch (error) {
-		io.stderr(explain(error, connection).message);
-		await store.close();
+		io.stderr((error as Error).message);
 		return exitCodes.badInput;
 	}
 
@@ -83,13 +51,15 @@ export async function clusterCommand(flags: ClusterFlags, io: CommandIO, signals
 				events,
 				series,
 				now: () => clock.now(),
+				roleChanges: listener => runtime.subscribe(listener),
 			},
 			{
 				context: connection.context,
 				namespace: namespace ?? 'all',
 				allNamespaces: namespace === undefined,
-				role: flags.readonly ? 'observer' : 'controller',
+				role: () => runtime.role(),
 				readonly: flags.readonly === true,
+				refusal: () => (namespace !== undefined ? flaggerNotice(runtime.flagger(), namespace) : undefined),
 				requester: connection.user,
 			},
 		);
@@ -98,7 +68,7 @@ export async function clusterCommand(flags: ClusterFlags, io: CommandIO, signals
 	try {
 		if (flags.once) {
 			const {renderOnce} = await import('../ui/run-tui.js');
-			io.stdout(renderOnce(dashboard(), {...theme, columns: process.stdout.columns || 80, rows: process.stdout.rows || 24}));
+			io.stdout(renderOnce(dashboard(), {...theme, columns: process.stdout.columns || Number(process.env['COLUMNS']) || 80, rows: process.stdout.rows || Number(process.env['LINES']) || 24}));
 			return exitCodes.ok;
 		}
 		if (interactive) {
@@ -111,8 +81,6 @@ export async function clusterCommand(flags: ClusterFlags, io: CommandIO, signals
 		return exitCodes.ok;
 	} finally {
 		dispose();
-		controller?.stop();
-		await controller?.whenIdle();
-		await store.close();
+		await runtime.stop();
 	}
 }

@@ -5,13 +5,16 @@ import {toEventLine} from '../events/event-log.js';
 import {DemoStartError, LocalDemo} from '../local/demo.js';
 import {writeSeedFolder} from '../local/gitops/seed-folder.js';
 import {runSeedScript} from '../local/seed-script.js';
+import type {DeliveryFlags} from '../webhooks/delivery-flags.js';
 import {demoDashboard} from '../local/demo-dashboard.js';
+import {prometheusAddressProblem} from '../local/metrics/prometheus-address.js';
+import {prometheusConfig} from '../local/metrics/prometheus-config.js';
 import {requester} from './requester.js';
 import {exitCodes, type CommandIO} from './io.js';
 import {untilSignal} from './until-signal.js';
 import {clockTime} from '../ui/format.js';
 
-export type DemoFlags = {dir?: string; speed: number; port: number; script?: string; output?: string; once?: boolean; color?: boolean; ascii?: boolean; readonly?: boolean};
+export type DemoFlags = DeliveryFlags & {dir?: string; speed: number; port: number; script?: string; output?: string; once?: boolean; color?: boolean; ascii?: boolean; readonly?: boolean; prometheus?: string; printPrometheusConfig?: boolean};
 
 
 export async function demoCommand(flags: DemoFlags, io: CommandIO, signals: NodeJS.Process = process): Promise<number> {
@@ -26,18 +29,31 @@ export async function demoCommand(flags: DemoFlags, io: CommandIO, signals: Node
 	if (!(flags.speed > 0 && flags.speed <= 1000)) return bad(`--speed: expected a number from 0 (exclusive) to 1000, got ${flags.speed}`);
 	if (!Number.isInteger(flags.port) || flags.port < 0 || flags.port > 65535) return bad(`--port: expected a port number from 0 to 65535, got ${flags.port}`);
 	if (flags.script !== undefined && flags.script !== 'seed') return bad(`--script: expected seed, got "${flags.script}"`);
+	const prometheusProblem = flags.prometheus === undefined ? undefined : prometheusAddressProblem(flags.prometheus);
+	if (prometheusProblem) return bad(prometheusProblem);
+	if (flags.printPrometheusConfig) {
+		if (flags.port === 0) return bad('--port: expected the port the demo will listen on (1 to 65535) for --print-prometheus-config to scrape, got 0');
+		io.stdout(prometheusConfig({port: flags.port, speed: flags.speed}).trimEnd());
+		return exitCodes.ok;
+	}
 
 	// In JSON mode stdout carries only JSON lines, so `| jq .msg` works; notices go to stderr.
 	const notice = format === 'json' ? io.stderr : io.stdout;
 	const dir = flags.dir ?? (await writeSeedFolder());
 	const clock = realClock(flags.speed);
-	const demo = new LocalDemo({dir, port: flags.port, clock, notice});
+	const demo = new LocalDemo({dir, port: flags.port, clock, notice, prometheus: flags.prometheus, delivery: flags});
 	if (!interactive && !flags.once) {
 		demo.events.subscribe(event => {
 			const line = formatEventLine(toEventLine(event), format);
 			io.stdout(format === 'json' ? line : `${clockTime(event.time)} ${event.type === 'Warning' ? 'W' : ' '} ${line}`);
 		});
 	}
+	// Ink reads CI when it loads, and prints only the last frame when it is set: a person at a
+	// terminal wants every frame.
+	if (interactive) process.env['CI'] = 'false';
+	// The dashboard's modules (React, Ink, Yoga's WebAssembly) load while the local cluster starts.
+	const tui = interactive || flags.once ? import('../ui/run-tui.js') : undefined;
+	tui?.catch(() => {});
 	try {
 		await demo.start();
 	} catch (error) {
@@ -48,12 +64,16 @@ export async function demoCommand(flags: DemoFlags, io: CommandIO, signals: Node
 	const theme = {color: flags.color !== false && !process.env['NO_COLOR'], ascii: flags.ascii === true};
 	const dashboard = () => demoDashboard(demo, {dir, requester: requester(), readonly: flags.readonly === true, url: demo.url});
 	if (flags.once) {
-		const {renderOnce} = await import('../ui/run-tui.js');
+		const {renderOnce} = await tui!;
 		io.stdout(renderOnce(dashboard(), {...theme, columns: process.stdout.columns || 80, rows: process.stdout.rows || 24}));
 		await demo.stop();
 		return exitCodes.ok;
 	}
 	notice(`export URL=${demo.url}`);
+	if (flags.prometheus) {
+		const scraped = `--port ${new URL(demo.url).port}${flags.speed === 1 ? '' : ` --speed ${flags.speed}`}`;
+		notice(`metrics: Prometheus at ${flags.prometheus}, which must scrape $URL/metrics (canary-tui demo --print-prometheus-config ${scraped})`);
+	}
 	if (!flags.dir) {
 		notice(`manifests: ${dir}`);
 		notice(`try:  curl $URL   ·   yq -i '.images[0].newTag = "5.0.1"' ${dir}/kustomization.yaml   ·   watch -n 0.5 curl $URL/status/500`);
@@ -63,9 +83,7 @@ export async function demoCommand(flags: DemoFlags, io: CommandIO, signals: Node
 	const {stopped, dispose} = untilSignal(signals);
 	try {
 		if (interactive) {
-			// Ink prints only the last frame when CI is set; a person at a terminal wants every frame.
-			process.env['CI'] = 'false';
-			const {runTui} = await import('../ui/run-tui.js');
+			const {runTui} = await tui!;
 			const script = flags.script === 'seed' ? runSeedScript({demo, dir, clock, notice: () => {}}) : undefined;
 			script?.catch(() => {});
 			await runTui(dashboard(), theme, stopped);

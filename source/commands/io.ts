@@ -1,4 +1,6 @@
 // Where a command writes: injected so tests can read what a user would see.
+import {sanitize} from '../text/sanitize.js';
+
 export type CommandIO = {
 	stdout: (line: string) => void;
 	stderr: (line: string) => void;
@@ -6,7 +8,8 @@ export type CommandIO = {
 
 export const processIO: CommandIO = {
 	stdout: line => process.stdout.write(line + '\n'),
-	stderr: line => process.stderr.write(line + '\n'),
+	// Errors quote files, flags and API server answers: no escape sequence reaches the terminal.
+	stderr: line => process.stderr.write(sanitize(line, true) + '\n'),
 };
 
 /** DESIGN.md §4 exit codes. */

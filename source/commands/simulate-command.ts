@@ -1,4 +1,4 @@
-// `canary-tui simulate FILE.yaml [--trace FILE.csv] [--webhook NAME=RESULT]... [--output text|json] [-n NS] [--name NAME]`
+// `canary-tui simulate FILE.yaml [--trace FILE.csv] [--webhook NAME=RESULT]... [--template FILE]... [--output text|json] [-n NS] [--name NAME]`
 import {readFile, stat} from 'node:fs/promises';
 import {formatSpecError} from '../core/spec/load-canaries.js';
 import {readCanaryFile} from '../manifests/read-canary-file.js';
@@ -9,11 +9,13 @@ import {formatRecord, summary, type OutputFormat} from '../simulate/output.js';
 import {simulate} from '../simulate/simulate.js';
 import {formatTraceError, parseTrace, type Trace} from '../simulate/trace.js';
 import {parseWebhookFlags} from '../simulate/webhook-script.js';
+import {readTemplateFiles, type TemplateSet} from '../simulate/template-files.js';
 import {exitCodes, type CommandIO} from './io.js';
 
 export type SimulateFlags = {
 	trace?: string;
 	webhook: string[];
+	template?: string[];
 	output: string;
 	namespace?: string;
 	name?: string;
@@ -59,7 +61,17 @@ export async function simulateCommand(files: string[], flags: SimulateFlags, io:
 		return exitCodes.badInput;
 	}
 
-	const result = simulate(canary, {trace, webhooks: webhooks.script, meshProvider: flags.meshProvider});
+	let templates: TemplateSet | undefined;
+	if (flags.template?.length) {
+		const read = await readTemplateFiles(flags.template, file, flags.namespace);
+		if (read.errors.length > 0) {
+			for (const error of read.errors) io.stderr(error);
+			return exitCodes.badInput;
+		}
+		templates = read.templates;
+	}
+
+	const result = simulate(canary, {trace, webhooks: webhooks.script, meshProvider: flags.meshProvider, templates});
 	for (const record of result.records) io.stdout(formatRecord(record, flags.output, start));
 	io.stderr(summary(result));
 	if (result.outcome === 'Succeeded') return exitCodes.ok;

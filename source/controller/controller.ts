@@ -15,6 +15,8 @@ import {updateWithRetry} from '../kube/update-with-retry.js';
 import {recordedEvent} from '../events/event-log.js';
 import type {AlertSink, EventSink, MeshRouter, MetricsPort, WebhookPort} from './ports.js';
 import {rfc3339} from '../core/format/rfc3339.js';
+import type {Revision} from '../core/engine/status.js';
+import {adoptedMessage, checkAdoption} from './adoption.js';
 
 export type ControllerOptions = {
 	clock: Clock;
@@ -28,12 +30,25 @@ export type ControllerOptions = {
 	log?: (canary: string, message: string) => void;
 	/** Every metric value a tick read, for the sparklines. */
 	onMetric?: (canary: Canary, metric: CanaryMetric, kind: MetricKind, answer: MetricAnswer) => void;
+	/** After each tick: how long it took in real seconds (flagger_canary_duration_seconds). */
+	onTick?: (namespace: string, name: string, seconds: number) => void;
 	meshProvider?: string;
 	/** Only canaries of this namespace; all when undefined. */
 	namespace?: string;
+	/** Namespaces another controller drives (a running Flagger): their canaries are left alone. */
+	leaveAlone?: (namespace: string) => boolean;
 };
 
-type Job = {interval: number; timer?: Timer; running: boolean; stopped: boolean};
+type Job = {
+	interval: number;
+	timer?: Timer;
+	running: boolean;
+	stopped: boolean;
+	/** The request annotation (raw) of the latest Canary the watch delivered. */
+	watchedRequest?: string;
+	/** The request annotation the last tick read: answered (or refused) by it. */
+	tickedRequest?: string;
+};
 
 const keyOf = (object: {metadata: {name: string; namespace?: string}}) => `${object.metadata.name}.${object.metadata.namespace}`;
 
@@ -50,7 +65,7 @@ export class Controller {
 			if (event.type === 'DELETED') this.stopJob(keyOf(event.object));
 			else this.sync(event.object as unknown as Canary);
 		});
-		for (const canary of await this.options.store.list('Canary', this.options.namespace)) this.sync(canary as unknown as Canary);
+		for (const canary of await this.options.store.list('Canary', this.options.namespace)) if (this.inScope(canary)) this.sync(canary as unknown as Canary);
 	}
 
 	stop(): void {
@@ -65,6 +80,7 @@ export class Controller {
 	}
 
 	private inScope(object: KubeObject): boolean {
+		if (this.options.leaveAlone?.(object.metadata.namespace ?? '')) return false;
 		return this.options.namespace === undefined || object.metadata.namespace === this.options.namespace;
 	}
 
@@ -74,13 +90,16 @@ export class Controller {
 		if (!canary.status?.conditions) void this.markInitializing(canary);
 		const interval = analysisInterval(canary);
 		const job = this.jobs.get(key);
+		const request = canary.metadata.annotations?.[requestAnnotation];
 		if (job && job.interval === interval) {
-			// A manual request is answered now, not at the next interval.
-			if (pendingRequest(canary) && !job.running) this.runNow(key, canary, job);
+			job.watchedRequest = request;
+			// A manual request is answered now, not at the next interval (one a tick already
+			// read is not: a late watch event still carrying it must not start another tick).
+			if (request !== undefined && request !== job.tickedRequest && !job.running) this.runNow(key, canary, job);
 			return;
 		}
 		if (job) this.stopJob(key);
-		const next: Job = {interval, running: false, stopped: false};
+		const next: Job = {interval, running: false, stopped: false, watchedRequest: request};
 		this.jobs.set(key, next);
 		void this.run(key, canary.metadata.namespace!, canary.metadata.name, next);
 	}
@@ -122,42 +141,55 @@ export class Controller {
 		if (job.stopped) return;
 		const started = this.options.clock.now();
 		job.running = true;
+		let failed = false;
 		try {
-			await this.tickOnce(namespace, name);
+			job.tickedRequest = await this.tickOnce(namespace, name);
 		} catch (error) {
+			failed = true;
 			this.options.log?.(key, `tick failed: ${(error as Error).message}`);
 		} finally {
 			job.running = false;
 			if ([...this.jobs.values()].every(j => !j.running)) for (const resolve of this.idle) resolve();
 			this.idle.clear();
 		}
-		if (job.stopped) return;
 		// Like Go's ticker, a slow tick delays the next one instead of piling ticks up; a request
 		// that arrived during the tick is answered at once.
 		const elapsed = this.options.clock.now() - started;
-		// A failed read (the API server restarting) must not end this canary's ticks: fall back to the interval.
-		const fresh = await this.options.store.get('Canary', namespace, name).catch(() => undefined);
-		const delay = fresh && pendingRequest(fresh as unknown as Canary) ? 0 : Math.max(0, job.interval / 1_000_000 - elapsed);
+		this.options.onTick?.(namespace, name, elapsed / this.options.clock.speed / 1000);
 		if (job.stopped) return;
+		// A request the watch delivered during the tick, which sync() left to us, is answered at
+		// once; the watch tells us, so no GET of the Canary is needed after each tick. After a
+		// failed tick (the API server restarting) the next one waits for the interval.
+		const waiting = !failed && job.watchedRequest !== undefined && job.watchedRequest !== job.tickedRequest;
+		const delay = waiting ? 0 : Math.max(0, job.interval / 1_000_000 - elapsed);
 		job.timer = this.options.clock.setTimeout(() => void this.run(key, namespace, name, job), delay);
 	}
 
-	async tickOnce(namespace: string, name: string): Promise<void> {
-		const {store, workloads, clock} = this.options;
-		const object = await store.get('Canary', namespace, name);
-		if (!object) return;
-		let canary = object as unknown as Canary;
+	/** One tick; returns the request annotation the tick read (undefined when none). */
+	async tickOnce(namespace: string, name: string): Promise<string | undefined> {
+		const object = await this.options.store.get('Canary', namespace, name);
+		if (!object) return undefined;
+		const canary = object as unknown as Canary;
+		await this.options.workloads.duringTick(canary, () => this.advance(canary));
+		return canary.metadata.annotations?.[requestAnnotation];
+	}
+
+	private async advance(read: Canary): Promise<void> {
+		const {workloads, clock} = this.options;
+		const {namespace, name} = read.metadata as {namespace: string; name: string};
+		let canary = read;
 		const key = keyOf(canary);
-		let revision;
+		let revision: Revision;
 		try {
 			revision = await workloads.revision(canary);
 		} catch (error) {
 			this.emit(canary, canary.status, {op: 'event', type: 'Warning', error: false, message: (error as Error).message, phase: canary.status?.phase ?? ''});
 			return;
 		}
+		const request = pendingRequest(canary);
+		if (!request && (await this.adopt(canary, revision))) return;
 		const router = this.options.router(canary);
 		let status = canary.status;
-		const request = pendingRequest(canary);
 		if (request && 'error' in request) {
 			await this.updateCanary(namespace, name, object => delete object.metadata.annotations?.[requestAnnotation]);
 			this.emit(canary, status, {op: 'event', type: 'Warning', error: false, message: `ignored a malformed request: ${request.error}`, phase: status?.phase ?? ''});
@@ -223,6 +255,16 @@ export class Controller {
 			}
 		};
 		await driveAsync(tick({canary, revision, now: rfc3339(clock.now()), meshProvider: this.options.meshProvider, request}), answer);
+	}
+
+	/** A canary whose status Flagger wrote, at rest and unchanged, is adopted instead of released (adoption.ts). */
+	private async adopt(canary: Canary, revision: Revision): Promise<boolean> {
+		const adoption = await checkAdoption(this.options.store, this.options.workloads, canary, revision).catch(() => ({adopt: false}) as const);
+		if (!adoption.adopt) return false;
+		const written = await this.writeStatus(canary, adoption.status);
+		if (!written.ok) return false;
+		this.emit(canary, adoption.status, {op: 'event', type: 'Normal', error: false, message: adoptedMessage(canary), phase: adoption.status.phase});
+		return true;
 	}
 
 	private async updateCanary(namespace: string, name: string, change: (object: KubeObject) => void): Promise<{ok: true} | {ok: false; error: string}> {

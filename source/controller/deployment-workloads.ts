@@ -8,14 +8,13 @@ import {apexName, canaryReadyThreshold, primaryReadyThreshold, progressDeadlineS
 import type {Canary} from '../core/spec/types.js';
 import {deploymentReadiness, type DeploymentState} from '../core/workloads/deployment-readiness.js';
 import {templateHash} from '../core/workloads/template-hash.js';
-import {configChecksum, configKey, configReferences, isTracked, primaryConfigName, renameForPrimary, type ConfigKind} from '../core/workloads/config-tracking.js';
+import {configChecksum, configKey, configReferences, isTracked, primaryConfigName, type ConfigKind} from '../core/workloads/config-tracking.js';
+import {flaggerIdAnnotation, primaryPodTemplate, withoutToolkit} from '../core/workloads/primary-template.js';
 import {ApiError, type KubeObject, type ObjectStore} from '../kube/objects.js';
 
 const selectorLabels = ['app', 'name', 'app.kubernetes.io/name'];
 const ok: Result = {ok: true};
 const failure = (error: unknown): Result => ({ok: false, error: error instanceof Error ? error.message : String(error)});
-const withoutToolkit = (map: Record<string, string> | undefined) =>
-	Object.fromEntries(Object.entries(map ?? {}).filter(([key]) => !key.includes('toolkit.fluxcd.io')));
 
 /** A referenced ConfigMap or Secret that config tracking counts (§3.2). */
 type TrackedConfig = {key: string; kind: ConfigKind; object: KubeObject; checksum: string};
@@ -23,19 +22,56 @@ const configKinds: Record<ConfigKind, string> = {configmap: 'ConfigMap', secret:
 
 export type WorkloadOptions = {store: ObjectStore; now: () => number; newId: () => string};
 
+type TickScope = {target?: Promise<KubeObject>};
+const tickKey = (canary: Canary) => `${canary.metadata.name}.${canary.metadata.namespace}`;
+
 export class DeploymentWorkloads {
+	/** Per canary (name.namespace), the tick running now and the target it read. */
+	private readonly ticks = new Map<string, TickScope>();
+
 	constructor(private readonly options: WorkloadOptions) {}
 
 	private get store() {
 		return this.options.store;
 	}
 
+	/**
+	 * Runs one tick of `canary`: while it runs, the ops that only read the target (revision,
+	 * selector, bootstrap, adoption) share one GET of it; writes read it afresh. Nothing read
+	 * here outlives the tick, so the next tick sees every change made in between.
+	 */
+	async duringTick<T>(canary: Canary, run: () => Promise<T>): Promise<T> {
+		const key = tickKey(canary);
+		const scope: TickScope = {};
+		this.ticks.set(key, scope);
+		try {
+			return await run();
+		} finally {
+			if (this.ticks.get(key) === scope) this.ticks.delete(key);
+		}
+	}
+
+	/** The target Deployment: once per tick (see `duringTick`), else from the API server. */
 	async target(canary: Canary): Promise<KubeObject> {
+		const scope = this.ticks.get(tickKey(canary));
+		if (!scope) return this.freshTarget(canary);
+		scope.target ??= this.freshTarget(canary);
+		return scope.target;
+	}
+
+	/** The target from the API server, even during a tick. */
+	async freshTarget(canary: Canary): Promise<KubeObject> {
 		const namespace = canary.metadata.namespace!;
 		const {name} = canary.spec.targetRef;
 		const found = await this.store.get('Deployment', namespace, name);
 		if (!found) throw new Error(`deployment ${name}.${namespace} get query error: deployments.apps "${name}" not found`);
 		return found;
+	}
+
+	/** After this tick wrote the target, its reads must see the write. */
+	private forgetTarget(canary: Canary): void {
+		const scope = this.ticks.get(tickKey(canary));
+		if (scope) delete scope.target;
 	}
 
 	async revision(canary: Canary): Promise<Revision> {
@@ -209,15 +245,9 @@ export class DeploymentWorkloads {
 	}
 
 	private primaryTemplate(template: any, label: string, value: string, tracked: TrackedConfig[]) {
-		return {
-			metadata: {
-				...template?.metadata,
-				labels: {...withoutToolkit(template?.metadata?.labels), [label]: `${value}-primary`},
-				// A new id on every promotion forces a rolling update of the primary.
-				annotations: {...withoutToolkit(template?.metadata?.annotations), 'flagger-id': this.options.newId()},
-			},
-			spec: renameForPrimary(template?.spec ?? {}, tracked.map(config => config.key)),
-		};
+		const primary = primaryPodTemplate(template, label, value, tracked.map(config => config.key));
+		// A new id on every promotion forces a rolling update of the primary.
+		return {...primary, metadata: {...primary.metadata, annotations: {...primary.metadata.annotations, [flaggerIdAnnotation]: this.options.newId()}}};
 	}
 
 	/** Promote (§8.2): copy the target's template and rollout settings into the primary. */
@@ -225,7 +255,8 @@ export class DeploymentWorkloads {
 		const namespace = canary.metadata.namespace!;
 		for (let attempt = 0; attempt < 5; attempt++) {
 			try {
-				const target = await this.target(canary);
+				// Promotion copies what the target says now, like Flagger's own read here.
+				const target = await this.freshTarget(canary);
 				const primaryName = `${target.metadata.name}-primary`;
 				const primary = await this.store.get('Deployment', namespace, primaryName);
 				if (!primary) return {ok: false, error: `deployment ${primaryName}.${namespace} get query error: deployments.apps "${primaryName}" not found`};
@@ -282,9 +313,10 @@ export class DeploymentWorkloads {
 		const namespace = canary.metadata.namespace!;
 		for (let attempt = 0; attempt < 5; attempt++) {
 			try {
-				const target = await this.target(canary);
+				const target = await this.freshTarget(canary);
 				if (target.spec?.replicas === replicas) return ok;
 				await this.store.update({...target, spec: {...target.spec, replicas}});
+				this.forgetTarget(canary);
 				return ok;
 			} catch (error) {
 				if (error instanceof ApiError && error.reason === 'Conflict') continue;

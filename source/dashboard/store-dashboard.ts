@@ -18,14 +18,19 @@ export type DashboardData = {
 	events: EventLog;
 	series: MetricSeries;
 	now(): number;
+	/** Changes of `role` (leadership, a running Flagger), to repaint the header. */
+	roleChanges?: (listener: () => void) => () => void;
 };
 
 export type DashboardOptions = {
 	context: string;
 	namespace: string;
 	allNamespaces: boolean;
-	role: string;
+	/** The header's role; a function when it changes (leader/observer). */
+	role: string | (() => string);
 	readonly: boolean;
+	/** Why manual actions are refused right now (a running Flagger drives these canaries). */
+	refusal?: () => string | undefined;
 	requester: string;
 	demo?: DemoActions;
 	notifyEveryMs?: number;
@@ -46,10 +51,12 @@ export function storeDashboard(data: DashboardData, options: DashboardOptions): 
 		pending.unref?.();
 	};
 	let unsubscribe: Array<() => void> = [];
+	const roleNow = () => (typeof options.role === 'function' ? options.role() : options.role);
 
 	const snapshot = (): DashboardSnapshot => {
 		cached ??= {
 			now: data.now(),
+			role: roleNow(),
 			canaries: data.canaries().map(canary => {
 				const namespace = canary.metadata.namespace!;
 				const key = `${canary.metadata.name}.${namespace}`;
@@ -67,6 +74,8 @@ export function storeDashboard(data: DashboardData, options: DashboardOptions): 
 
 	const request = async (action: ManualAction, key: string): Promise<string> => {
 		if (options.readonly) return `${action} refused: read-only (--readonly)`;
+		const refused = options.refusal?.();
+		if (refused) return `${action} refused: ${refused}`;
 		const canary = data.canaries().find(c => `${c.metadata.name}.${c.metadata.namespace}` === key);
 		if (!canary) return `${key} is gone`;
 		const value = encodeRequest(action, options.requester, new Date(data.now()).toISOString());
@@ -83,7 +92,7 @@ export function storeDashboard(data: DashboardData, options: DashboardOptions): 
 		context: options.context,
 		namespace: options.namespace,
 		allNamespaces: options.allNamespaces,
-		role: options.role,
+		role: roleNow(),
 		readonly: options.readonly,
 		requester: options.requester,
 		now: data.now,
@@ -96,6 +105,7 @@ export function storeDashboard(data: DashboardData, options: DashboardOptions): 
 					}),
 					data.events.subscribe(changed),
 					data.series.subscribe(changed),
+					...(data.roleChanges ? [data.roleChanges(changed)] : []),
 				];
 			}
 			listeners.add(listener);

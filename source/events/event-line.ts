@@ -2,6 +2,7 @@
 // line (`| jq .msg` gives Flagger's log) with the canary's status alongside.
 import type {EventType} from '../core/engine/ops.js';
 import type {Phase} from '../core/spec/types.js';
+import {sanitize, terminalSafeJson} from '../text/sanitize.js';
 
 export type EventLine = {
 	/** Epoch ms (virtual in the demo and the simulator). */
@@ -19,8 +20,9 @@ export type EventLine = {
 export type OutputFormat = 'text' | 'json';
 
 export function formatEventLine(event: EventLine, format: OutputFormat, extra: Record<string, unknown> = {}): string {
-	if (format === 'text') return event.message;
-	return JSON.stringify({
+	// Messages carry webhook bodies and names from the cluster: never raw to the terminal.
+	if (format === 'text') return sanitize(event.message);
+	return terminalSafeJson(JSON.stringify({
 		ts: new Date(event.time).toISOString(),
 		// Flagger logs Warning events at info level; `type` keeps the Kubernetes event type.
 		level: event.error ? 'error' : 'info',
@@ -32,5 +34,5 @@ export function formatEventLine(event: EventLine, format: OutputFormat, extra: R
 		iterations: event.iterations,
 		type: event.type,
 		...extra,
-	});
+	}));
 }

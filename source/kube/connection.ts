@@ -29,6 +29,12 @@ export type ConnectOptions = {
 	namespace?: string;
 	/** Probe `/version` (default true) with this timeout (default 5s). */
 	probe?: boolean;
+	/**
+	 * Ask the server who we are with a SelfSubjectReview after the probe (default true). It is a
+	 * `create` request, though it stores nothing: `--readonly` turns it off so that a read-only
+	 * session sends GETs only (test/cluster/readonly-no-writes.test.ts).
+	 */
+	identify?: boolean;
 	timeoutMs?: number;
 	/** Checked with SelfSubjectAccessReviews after the probe; the first one denied is the error. */
 	access?: AccessCheck[];
@@ -78,7 +84,7 @@ export async function connect(options: ConnectOptions = {}): Promise<Connection>
 	}
 	const namespace = options.namespace || context.namespace || (source === 'in-cluster' ? readNamespace() : undefined) || 'default';
 	const connection: Connection = {kc, context: contextName, server: cluster.server, user: context.user, namespace, source};
-	if (options.probe !== false) await probe(connection, options.timeoutMs ?? 5000);
+	if (options.probe !== false) await probe(connection, options.timeoutMs ?? 5000, options.identify !== false);
 	if (options.access?.length) await checkAccess(connection, options.access, options.timeoutMs ?? 5000);
 	return connection;
 }
@@ -149,6 +155,9 @@ export function controllerAccess(namespace?: string): AccessCheck[] {
 	add('Service', ['get', 'create', 'update']);
 	add('HorizontalPodAutoscaler', ['get', 'create', 'update']);
 	add('Event', ['create', 'patch']);
+	// Template metrics: the MetricTemplate and its provider's credentials Secret.
+	add('MetricTemplate', ['get']);
+	add('Secret', ['get']);
 	return checks;
 }
 
@@ -205,7 +214,7 @@ function fromFiles(files: string[], origin: string, strict: boolean): {kc: KubeC
 	return {kc, source: `kubeconfig ${existing.join(path.delimiter)}`};
 }
 
-async function probe(connection: Connection, timeoutMs: number): Promise<void> {
+async function probe(connection: Connection, timeoutMs: number, identify: boolean): Promise<void> {
 	let http: KubeHttp;
 	try {
 		http = new KubeHttp(connection.kc, {timeoutMs});
@@ -222,6 +231,7 @@ async function probe(connection: Connection, timeoutMs: number): Promise<void> {
 			throw new ConnectionError(`canary-tui: ${connection.server} does not look like a Kubernetes API server: GET /version answered HTTP ${reply.status} ${where(connection)}`);
 		}
 		connection.version = reply.body.gitVersion;
+		if (!identify) return;
 		// Who we are, for the messages (best effort: SelfSubjectReview is GA since 1.28).
 		const review = await http
 			.request('POST', '/apis/authentication.k8s.io/v1/selfsubjectreviews', {body: {apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview'}})

@@ -12,9 +12,12 @@ import {EventLog, recordedEvent} from '../events/event-log.js';
 import {MetricSeries} from '../events/metric-series.js';
 import type {KubeObject} from '../kube/objects.js';
 import {LocalMetrics} from '../metrics/local-metrics.js';
+import {PrometheusMetrics} from '../metrics/prometheus/prometheus-metrics.js';
 import {AppMeshRouter} from '../routers/appmesh-router.js';
 import {KubernetesNoopRouter} from '../routers/kubernetes-router.js';
 import {WebhookClient} from '../webhooks/webhook-client.js';
+import type {DeliveryFlags} from '../webhooks/delivery-flags.js';
+import {deliveryPorts, type DeliveryPorts} from '../webhooks/delivery-ports.js';
 import {DeploymentSimulator} from './cluster/deployment-simulator.js';
 import {MemoryStore} from './cluster/memory-store.js';
 import {applyRendered} from './gitops/apply.js';
@@ -25,6 +28,7 @@ import {startLoadtester, type Loadtester} from './http/loadtester.js';
 import {startTraffic, type Traffic} from './http/traffic.js';
 import type {Faults} from './http/types.js';
 import {MetricsStore} from './metrics/metrics-store.js';
+import {scaledInterval} from './metrics/scaled-interval.js';
 import {MeshDataplane} from './mesh-dataplane.js';
 import {PodRuntime} from './pod-runtime.js';
 
@@ -34,6 +38,10 @@ export type DemoOptions = {
 	clock: Clock;
 	/** Background user requests per virtual second through the gateway. */
 	trafficRate?: number;
+	/** Analyse through this Prometheus (which scrapes the demo's /metrics) instead of in-process counters. */
+	prometheus?: string;
+	/** --event-webhook, --cluster-name and the global notifier flags. */
+	delivery?: DeliveryFlags;
 	/** Messages about the demo itself (not canary events). */
 	notice: (line: string) => void;
 	/** Flagger's log-only lines (`Scaling down …`); dropped when absent. */
@@ -54,6 +62,7 @@ export class LocalDemo {
 	private readonly runtime: PodRuntime;
 	readonly dataplane: MeshDataplane;
 	private controller?: Controller;
+	private delivery?: DeliveryPorts;
 	private gateway?: Gateway;
 	private loadtester?: Loadtester;
 	private traffic?: Traffic;
@@ -72,6 +81,7 @@ export class LocalDemo {
 			onError: line => options.notice(line),
 		});
 		this.dataplane = new MeshDataplane(this.store, this.simulator, this.runtime, {clock});
+		this.simulator.onPods({added: pod => this.metrics.podStarted(pod.namespace, pod.name, pod.deployment), removed: pod => this.metrics.podStopped(pod.namespace, pod.name)});
 	}
 
 	get clock(): Clock {
@@ -109,14 +119,19 @@ export class LocalDemo {
 		const workloads = new DeploymentWorkloads({store: this.store, now: () => clock.now(), newId: randomUUID});
 		const appMesh = new AppMeshRouter(this.store, async c => (await workloads.selector(c)).label);
 		const kubernetes = new KubernetesNoopRouter();
+		const webhooks = new WebhookClient({clock, resolve: host => this.dataplane.resolve(host)});
+		const delivery = (this.delivery = deliveryPorts({flags: this.options.delivery ?? {}, clock, client: webhooks, store: this.store, events: this.events, log: this.events}));
 		this.controller = new Controller({
 			clock,
 			store: this.store,
 			workloads,
 			router: c => routerFor(c, appMesh, kubernetes),
-			metrics: new LocalMetrics(this.metrics, clock),
-			webhooks: new WebhookClient({clock, resolve: host => this.dataplane.resolve(host)}),
-			events: this.events,
+			metrics: this.options.prometheus
+				? new PrometheusMetrics({store: this.store, clock, address: this.options.prometheus, scaleInterval: scaledInterval(clock.speed)})
+				: new LocalMetrics(this.metrics, clock),
+			webhooks,
+			events: delivery.events,
+			alerts: delivery.alerts,
 			onMetric: (canary, metric, kind, answer) => this.series.record(`${canary.metadata.name}.${canary.metadata.namespace}`, metric.name, kind, answer, clock.now()),
 			log: (canary, message) => this.options.log?.(`${canary}: ${message}`),
 		});
@@ -139,6 +154,7 @@ export class LocalDemo {
 		this.watcher?.close();
 		this.traffic?.stop();
 		this.controller?.stop();
+		this.delivery?.close();
 		this.simulator.stop();
 		await Promise.allSettled([this.gateway?.close(), this.loadtester?.close(), this.runtime.close()]);
 	}

@@ -2,9 +2,10 @@
 // names the canary podinfo.apps as `kubectl apply -k apps/podinfo` would. Files of the folder
 // that the kustomization does not list yet (abtest.yaml in the seed, until the A/B switch)
 // get the same namespace: they are meant for the same place.
-import {readFile} from 'node:fs/promises';
+import {readFile, stat} from 'node:fs/promises';
 import {dirname, join} from 'node:path';
 import {parse} from 'yaml';
+import {MAX_MANIFEST_BYTES} from '../core/spec/load-manifests.js';
 
 const names = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 
@@ -12,7 +13,10 @@ export async function kustomizationNamespaceFor(file: string): Promise<string | 
 	for (const name of names) {
 		let text: string;
 		try {
-			text = await readFile(join(dirname(file), name), 'utf8');
+			const path = join(dirname(file), name);
+			// Only its namespace is wanted: a kustomization over the manifest limit is not read at all.
+			if ((await stat(path)).size > MAX_MANIFEST_BYTES) return undefined;
+			text = await readFile(path, 'utf8');
 		} catch {
 			continue;
 		}

@@ -5,18 +5,22 @@ import {loadCanaries, type LoadCanariesOptions, type LoadedCanaries} from '../co
 import {MAX_MANIFEST_BYTES, tooLargeMessage} from '../core/spec/load-manifests.js';
 
 export async function readCanaryFile(path: string, opts: LoadCanariesOptions = {}): Promise<LoadedCanaries> {
-	const refuse = (message: string): LoadedCanaries => ({canaries: [], errors: [{file: path, path: '(file)', message}]});
-	let text: string;
+	const read = await readManifestText(path);
+	if ('error' in read) return {canaries: [], errors: [{file: path, path: '(file)', message: read.error}]};
+	return loadCanaries(read.text, path, opts);
+}
+
+/** A manifest file's text, or why it cannot be read (not a regular file, too large, missing). */
+export async function readManifestText(path: string): Promise<{text: string} | {error: string}> {
 	try {
 		const info = await stat(path);
-		if (info.isDirectory()) return refuse('is a directory, expected a YAML or JSON file');
-		if (!info.isFile()) return refuse('is not a regular file');
-		if (info.size > MAX_MANIFEST_BYTES) return refuse(tooLargeMessage(info.size));
-		text = await readFile(path, 'utf8');
+		if (info.isDirectory()) return {error: 'is a directory, expected a YAML or JSON file'};
+		if (!info.isFile()) return {error: 'is not a regular file'};
+		if (info.size > MAX_MANIFEST_BYTES) return {error: tooLargeMessage(info.size)};
+		return {text: await readFile(path, 'utf8')};
 	} catch (error) {
-		return refuse(describeFsError(error));
+		return {error: describeFsError(error)};
 	}
-	return loadCanaries(text, path, opts);
 }
 
 function describeFsError(error: unknown): string {

@@ -8,6 +8,8 @@ import {tick} from '../core/engine/tick.js';
 import {analysisInterval, canaryKey} from '../core/spec/defaults.js';
 import type {Canary, CanaryMetric, CanaryStatus, Phase} from '../core/spec/types.js';
 import {RouterModel} from '../routers/router-model.js';
+import {checkTemplate, templateRefOf} from '../core/metrics/metric-template.js';
+import {templateKey, type TemplateSet} from './template-files.js';
 import {traceValueAt, type Trace} from './trace.js';
 import {ScriptedWebhooks, type WebhookScript} from './webhook-script.js';
 import {rfc3339} from '../core/format/rfc3339.js';
@@ -30,6 +32,8 @@ export type SimulationOptions = {
 	trace?: Trace;
 	webhooks?: WebhookScript;
 	meshProvider?: string;
+	/** With `--template`: templateRef metrics resolve against these, with Flagger's errors when they cannot. */
+	templates?: TemplateSet;
 	/** Virtual time after which the run counts as stuck; Flagger has no such limit. */
 	limit?: number;
 };
@@ -85,6 +89,10 @@ export function simulate(input: Canary, options: SimulationOptions = {}): Simula
 				case 'webhook':
 					return webhooks.call(op.hook);
 				case 'metric':
+					if (op.kind === 'template' && options.templates) {
+						const problem = templateProblem(options.templates, canary, op.metric, op.interval);
+						if (problem) return problem;
+					}
 					return metricAnswer(op.metric, op.kind, options.trace, time);
 				case 'primaryReady':
 				case 'canaryReady':
@@ -112,6 +120,13 @@ export function simulate(input: Canary, options: SimulationOptions = {}): Simula
 		}
 	}
 	return {records, status: canary.status!, outcome: 'timeout', ticks, elapsed: time - interval};
+}
+
+/** A template that is missing, refused or does not render fails the check as Flagger reports it. */
+function templateProblem(templates: TemplateSet, canary: Canary, metric: CanaryMetric, interval: string): MetricAnswer | undefined {
+	const ref = templateRefOf(canary, metric);
+	const check = checkTemplate(templates.get(templateKey(ref.name, ref.namespace)), ref, canary, metric, interval);
+	return check.ok ? undefined : {ok: false, noData: false, error: check.event, event: check.event};
 }
 
 function metricAnswer(metric: CanaryMetric, kind: MetricKind, trace: Trace | undefined, time: number): MetricAnswer {

@@ -10,3 +10,11 @@ export function sanitize(text: string, keepNewlines = false): string {
 	const stripped = text.replace(escapes, '').replace(controls, '');
 	return keepNewlines ? stripped.replace(/\t/g, ' ') : stripped.replace(/[\t\n]/g, ' ');
 }
+
+/**
+ * JSON text safe for a terminal: JSON.stringify escapes C0 controls (ESC included) but leaves
+ * DEL and the C1 controls (U+0080–U+009F, e.g. U+009B, a one-character CSI) raw; escape them too.
+ */
+export function terminalSafeJson(json: string): string {
+	return json.replace(/[\u007f-\u009f]/g, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

@@ -159,7 +159,7 @@ export function App({source, columns, rows}: AppProps) {
 
 	return (
 		<Box flexDirection="column" width={columns} height={height} overflow="hidden">
-			<Header context={sanitize(source.context)} namespace={sanitize(source.allNamespaces ? 'all' : source.namespace)} role={sanitize(source.role)} now={source.now} />
+			<Header context={sanitize(source.context)} namespace={sanitize(source.allNamespaces ? 'all' : source.namespace)} role={sanitize(snapshot.role ?? source.role)} now={source.now} />
 			{mode.kind === 'help' ? (
 				<Help demo={!!source.demo} readonly={source.readonly} rows={height - 1} />
 			) : (

@@ -7,6 +7,8 @@ export type DashboardSnapshot = {
 	/** Virtual epoch ms of the snapshot. */
 	now: number;
 	canaries: CanaryView[];
+	/** The role at this moment when it changes over time (leader/observer); else `source.role`. */
+	role?: string;
 };
 
 export type DemoActions = {

@@ -105,13 +105,13 @@ function backoffMs(retry: number): number {
 	return Math.min(30_000, 1000 * 2 ** retry);
 }
 
-function bodySuffix(body: string): string {
+export function bodySuffix(body: string): string {
 	const text = sanitize(body).trim();
 	if (text === '') return '';
 	return `: ${text.length > 200 ? `${text.slice(0, 200)}…` : text}`;
 }
 
-function describeNetworkError(error: NodeJS.ErrnoException, url: URL): string {
+export function describeNetworkError(error: NodeJS.ErrnoException, url: URL): string {
 	const target = `${url.hostname}:${url.port || (url.protocol === 'https:' ? 443 : 80)}`;
 	if (error.code === 'ECONNREFUSED') return `dial tcp ${target}: connect: connection refused`;
 	if (error.code === 'ENOTFOUND' || error.code === 'EAI_AGAIN') return `dial tcp: lookup ${url.hostname}: no such host`;

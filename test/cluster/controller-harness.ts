@@ -12,10 +12,11 @@ import http from 'node:http';
 import type {AddressInfo} from 'node:net';
 import {promisify} from 'node:util';
 import YAML from 'yaml';
-import {realClock} from '../../source/clock.js';
+import {realClock, type Clock} from '../../source/clock.js';
 import type {Canary} from '../../source/core/spec/types.js';
 import {Controller} from '../../source/controller/controller.js';
 import {DeploymentWorkloads} from '../../source/controller/deployment-workloads.js';
+import type {MetricsPort} from '../../source/controller/ports.js';
 import {EventLog} from '../../source/events/event-log.js';
 import {connect, type Connection} from '../../source/kube/connection.js';
 import {KubeStore} from '../../source/kube/kube-store.js';
@@ -85,6 +86,8 @@ export type HarnessOptions = {
 	observe?: string[];
 	/** Objects created in the namespace before the Canary (namespace filled in). */
 	extra?: KubeObject[];
+	/** The metrics port over the controller's store (default: every check passes, no values). */
+	metrics?: (store: KubeStore, clock: Clock) => MetricsPort;
 };
 
 export class Harness {
@@ -208,7 +211,7 @@ export class Harness {
 			store: this.store,
 			workloads,
 			router: clusterRouters(this.store, workloads),
-			metrics: {check: async () => ({ok: true}), query: async () => ({ok: false, noData: true, error: 'no metrics in this test'})},
+			metrics: this.options.metrics?.(this.store, this.clock) ?? {check: async () => ({ok: true}), query: async () => ({ok: false, noData: true, error: 'no metrics in this test'})},
 			webhooks: new WebhookClient({clock: this.clock}),
 			events: this.store.eventSink(this.events),
 			log: (canary, message) => this.log.push(`${canary}: ${message}`),

@@ -150,4 +150,10 @@ describe('millisecondsToDuration', () => {
 	it('never returns negative zero', () => {
 		expect(Object.is(millisecondsToDuration(-0.5), 0)).toBe(true);
 	});
+
+	it('reads NaN, ±Inf (a Prometheus p99 of +Inf) and overflows as Go on amd64 does, without throwing', () => {
+		for (const ms of [Infinity, -Infinity, NaN, 1e300, -(2 ** 63)]) expect(millisecondsToDuration(ms)).toBe(0);
+		expect(millisecondsToDuration(9_223_372_036_855)).toBe(Number(-9_223_372_036_854_551_616n));
+		expect(formatGoDuration(millisecondsToDuration(Infinity))).toBe('0s');
+	});
 });

@@ -57,6 +57,10 @@ describe('request-duration (milliseconds, truncated; Go time.Duration strings)',
 		expect(analysed(seedMetrics, 'request-duration', '501')).toEqual(['Halt podinfo.apps advancement request duration 501ms > 500ms']);
 	});
 
+	it('+Inf (a p99 beyond the top bucket) halts instead of passing as Flagger would', () => {
+		expect(analysed(seedMetrics, 'request-duration', '+Inf')).toEqual(['Halt podinfo.apps advancement request duration +Inf > 500ms']);
+	});
+
 	it('1515.7 ms prints as 1.515s', () => {
 		expect(analysed(seedMetrics, 'request-duration', '1515.7')).toEqual(['Halt podinfo.apps advancement request duration 1.515s > 500ms']);
 	});

@@ -1,6 +1,7 @@
 // One analysis run (runAnalysis, semantics §6): rollout hooks, then builtin and inline-query
 // metrics in spec order, then template metrics. The first failure ends the run.
 import {millisecondsToDuration} from '../format/go-duration.js';
+import {metricsProviderFor} from '../metrics/metrics-provider.js';
 import {builtinMetricInterval, getAnalysis, metricInterval} from '../spec/defaults.js';
 import type {CanaryMetric} from '../spec/types.js';
 import {fail, warn, type TickContext} from './context.js';
@@ -18,13 +19,7 @@ export function* runAnalysis(ctx: TickContext): Engine<boolean> {
 
 /** The provider name Flagger's builtin observers are picked by (and print in events). */
 export function metricsProviderOf(ctx: TickContext): string {
-	let provider = ctx.meshProvider.includes('crossover') ? 'crossover' : ctx.meshProvider;
-	if (ctx.canary.spec.provider) {
-		provider = ctx.canary.spec.provider;
-		if (ctx.meshProvider.includes('linkerd')) provider = 'linkerd';
-	}
-	if (ctx.canary.spec.targetRef.kind === 'Service') provider += ':service';
-	return provider;
+	return metricsProviderFor(ctx.canary, ctx.meshProvider);
 }
 
 function* query(ctx: TickContext, metric: CanaryMetric, kind: MetricKind, interval: string): Engine<MetricAnswer> {
@@ -49,7 +44,7 @@ function* runBuiltinMetricChecks(ctx: TickContext): Engine<boolean> {
 			const answer = yield* query(ctx, metric, 'request-success-rate', interval);
 			if (!answer.ok) {
 				if (answer.noData) yield* warn(ctx, messages.noValuesSuccessRate(provider, metric.name, x, `running query failed: ${answer.error}`));
-				else yield* fail(ctx, messages.prometheusFailed(`running query failed: ${answer.error}`));
+				else yield* fail(ctx, answer.event ?? messages.prometheusFailed(`running query failed: ${answer.error}`));
 				return false;
 			}
 			const value = answer.value;
@@ -72,7 +67,13 @@ function* runBuiltinMetricChecks(ctx: TickContext): Engine<boolean> {
 			const answer = yield* query(ctx, metric, 'request-duration', interval);
 			if (!answer.ok) {
 				if (answer.noData) yield* warn(ctx, messages.noValuesDuration(provider, metric.name, x));
-				else yield* fail(ctx, messages.prometheusFailed(`running query failed: ${answer.error}`));
+				else yield* fail(ctx, answer.event ?? messages.prometheusFailed(`running query failed: ${answer.error}`));
+				return false;
+			}
+			// Flagger converts +Inf (a p99 beyond the top histogram bucket) to a duration that
+			// passes any max bound; an unmeasurably slow canary must halt instead.
+			if (!Number.isFinite(answer.value)) {
+				yield* warn(ctx, messages.durationNotFinite(x, answer.value, range ? (range.max === undefined ? undefined : boundDuration(range.max)) : threshold > 0 ? boundDuration(threshold) : undefined));
 				return false;
 			}
 			const value = millisecondsToDuration(answer.value);
@@ -95,7 +96,7 @@ function* runBuiltinMetricChecks(ctx: TickContext): Engine<boolean> {
 			const answer = yield* query(ctx, metric, 'query', interval);
 			if (!answer.ok) {
 				if (answer.noData) yield* warn(ctx, messages.noValuesQuery(metric.name));
-				else yield* fail(ctx, messages.queryFailed(metric.name, answer.error));
+				else yield* fail(ctx, answer.event ?? messages.queryFailed(metric.name, answer.error));
 				return false;
 			}
 			if (!(yield* checkRange(ctx, metric, answer.value))) return false;

@@ -30,7 +30,8 @@ export function refusalOf(action: ManualAction, state: {phase: Phase; suspended:
 	}
 }
 
-const describe = (action: ManualAction, canary: string, requester: string) =>
+/** The message of the Event that answers a request (a refusal appends `refused: <why>`). */
+export const describeRequest = (action: ManualAction, canary: string, requester: string) =>
 	({
 		promote: `Manual promotion of ${canary} requested by ${requester}`,
 		rollback: `Manual rollback of ${canary} requested by ${requester}`,
@@ -42,7 +43,7 @@ export function* runManualRequest(ctx: TickContext, request: ManualRequest): Eng
 	const cleared = yield* ask({op: 'clearRequest'});
 	if (!cleared.ok) return yield* warn(ctx, cleared.error);
 	const x = ctx.names;
-	const what = describe(request.action, `${x.name}.${x.namespace}`, request.requester);
+	const what = describeRequest(request.action, `${x.name}.${x.namespace}`, request.requester);
 	const refusal = refusalOf(request.action, {phase: ctx.read.phase, suspended: ctx.canary.spec.suspend === true});
 	if (refusal) return yield* warn(ctx, `${what} refused: ${refusal}`);
 	switch (request.action) {

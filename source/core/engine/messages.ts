@@ -64,6 +64,9 @@ export const messages = {
 		`Halt ${c(x)} advancement request duration ${formatGoDuration(value)} < ${formatGoDuration(min)}`,
 	durationAbove: (x: Named, value: number, max: number) =>
 		`Halt ${c(x)} advancement request duration ${formatGoDuration(value)} > ${formatGoDuration(max)}`,
+	/** Ours: Flagger lets a non-finite p99 pass (it converts +Inf to a meaningless duration). */
+	durationNotFinite: (x: Named, value: number, max: number | undefined) =>
+		`Halt ${c(x)} advancement request duration ${value > 0 ? '+Inf' : value < 0 ? '-Inf' : 'NaN'}${max === undefined ? '' : ` > ${formatGoDuration(max)}`}`,
 	noValuesQuery: (metric: string) => `Halt advancement no values found for metric: ${metric}`,
 	queryFailed: (metric: string, err: string) => `Prometheus query failed for ${metric}: ${err}`,
 	metricBelow: (x: Named, metric: string, value: number, min: number) =>

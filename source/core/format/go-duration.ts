@@ -159,8 +159,17 @@ function formatScaled(value: bigint, decimals: number): string {
 	return fraction === '' ? whole : `${whole}.${fraction}`;
 }
 
-/** Go's `time.Duration(ms) * time.Millisecond` for a float64 ms: the conversion truncates toward zero. */
+/**
+ * Go's `time.Duration(int64(ms)) * time.Millisecond` for a float64 ms: the conversion truncates
+ * toward zero; NaN, ±Inf and values outside int64 become math.MinInt64 (amd64), and the product
+ * wraps around in 64 bits. So a Prometheus p99 of +Inf is 0s, as in Flagger, not a crash.
+ */
 export function millisecondsToDuration(ms: number): Duration {
-	// Adding 0 turns -0 into 0, since Go integers have no negative zero.
-	return Math.trunc(ms) * 1_000_000 + 0;
+	const whole = Math.trunc(ms);
+	if (Number.isSafeInteger(whole) && Math.abs(whole) <= 9_223_372_036_854) {
+		// Adding 0 turns -0 into 0, since Go integers have no negative zero.
+		return whole * 1_000_000 + 0;
+	}
+	const int64 = Number.isFinite(whole) && Math.abs(whole) < 2 ** 63 ? BigInt(whole) : -(2n ** 63n);
+	return Number(BigInt.asIntN(64, int64 * 1_000_000n));
 }

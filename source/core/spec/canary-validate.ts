@@ -6,34 +6,40 @@ const duration = '^[0-9]+(m|s)';
 const dns1123Subdomain = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';
 const dns1123Label = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
 
-const patternHints: Record<string, string> = {
+export const patternHints: Record<string, string> = {
 	[duration]: `a string matching ${duration} (e.g. 30s, 1m)`,
 	[dns1123Subdomain]: 'a DNS-1123 subdomain (lowercase letters, digits, "-" and ".", starting and ending with a letter or digit)',
 	[dns1123Label]: 'a DNS-1123 label (lowercase letters, digits and "-", starting and ending with a letter or digit)',
 };
 
-const crd = (schemas as unknown as Record<string, JsonSchema>)['Canary']!;
-
-// The CRD leaves apiVersion, kind and metadata to the API server; these rules stand in for it.
-const canarySchema: JsonSchema = {
-	...crd,
-	required: ['apiVersion', 'kind', 'metadata', 'spec'],
-	properties: {
-		...crd.properties,
-		apiVersion: {type: 'string', enum: ['flagger.app/v1beta1']},
-		kind: {type: 'string', enum: ['Canary']},
-		metadata: {
-			type: 'object',
-			required: ['name'],
-			properties: {
-				name: {type: 'string', maxLength: 253, pattern: dns1123Subdomain},
-				namespace: {type: 'string', maxLength: 63, pattern: dns1123Label},
+/**
+ * A flagger.app/v1beta1 kind's published CRD schema, plus what the CRD leaves to the API
+ * server and these rules stand in for: apiVersion, kind and metadata.
+ */
+export function flaggerObjectSchema(kind: 'Canary' | 'MetricTemplate' | 'AlertProvider'): JsonSchema {
+	const crd = (schemas as unknown as Record<string, JsonSchema>)[kind]!;
+	return {
+		...crd,
+		required: ['apiVersion', 'kind', 'metadata', 'spec'],
+		properties: {
+			...crd.properties,
+			apiVersion: {type: 'string', enum: ['flagger.app/v1beta1']},
+			kind: {type: 'string', enum: [kind]},
+			metadata: {
+				type: 'object',
+				required: ['name'],
+				properties: {
+					name: {type: 'string', maxLength: 253, pattern: dns1123Subdomain},
+					namespace: {type: 'string', maxLength: 63, pattern: dns1123Label},
+				},
+				'x-kubernetes-preserve-unknown-fields': true,
 			},
-			'x-kubernetes-preserve-unknown-fields': true,
+			status: {'x-kubernetes-preserve-unknown-fields': true},
 		},
-		status: {'x-kubernetes-preserve-unknown-fields': true},
-	},
-};
+	};
+}
+
+const canarySchema = flaggerObjectSchema('Canary');
 
 const builtinMetrics = ['request-success-rate', 'request-duration'];
 

@@ -1,4 +1,5 @@
 // Reads the Canary objects of a manifest file, keeping only documents that validate.
+import {sanitize} from '../../text/sanitize.js';
 import {validateCanary} from './canary-validate.js';
 import {loadManifests} from './load-manifests.js';
 import {isObject} from './schema-validate.js';
@@ -50,5 +51,6 @@ export function loadCanaries(text: string, file: string, opts: LoadCanariesOptio
 
 export function formatSpecError(e: SpecError): string {
 	const where = e.document === undefined ? e.file : `${e.file} (document ${e.document})`;
-	return `${where}: ${e.path}: ${e.message}`;
+	// Paths and messages quote the file's own keys and values, which may hold escape sequences.
+	return sanitize(`${where}: ${e.path}: ${e.message}`);
 }

@@ -31,7 +31,9 @@ export function loadManifests(text: string): LoadedManifests {
 		return {documents: [], errors: [{message: tooLargeMessage(size)}], count: 0};
 	}
 	// YAML 1.1, as kubectl reads manifests: `skipAnalysis: yes` is true there, so it is here.
-	const parsed = parseAllDocuments(text.replace(/^\uFEFF/, ''), {version: '1.1'});
+	// logLevel 'error': the library would print its warnings (e.g. about collection keys, quoting
+	// the file's text) on stderr through process.emitWarning.
+	const parsed = parseAllDocuments(text.replace(/^\uFEFF/, ''), {version: '1.1', logLevel: 'error'});
 	// parseAllDocuments returns an EmptyStream (not an array) for input without documents.
 	const streamed = Array.isArray(parsed) ? parsed : [];
 	const documents: ManifestDocument[] = [];
@@ -41,7 +43,7 @@ export function loadManifests(text: string): LoadedManifests {
 		if (document.errors.length) {
 			for (const error of document.errors) {
 				const at = error.linePos?.[0];
-				const reason = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+				const reason = explain(error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''));
 				errors.push({
 					document: index,
 					...(at ? {line: at.line, column: at.col} : {}),
@@ -55,12 +57,17 @@ export function loadManifests(text: string): LoadedManifests {
 			value = document.toJS({maxAliasCount: 100}); // bounds "billion laughs" alias expansion
 		} catch (error) {
 			// Unresolved or excessive aliases only surface when converting.
-			errors.push({document: index, message: `YAML error: ${(error as Error).message}`});
+			errors.push({document: index, message: `YAML error: ${explain((error as Error).message)}`});
 			return;
 		}
 		if (value !== null && value !== undefined) documents.push({index, value});
 	});
 	return {documents, errors, count: streamed.length};
+}
+
+/** The parser recurses per level: thousands of nested [ or { overflow the stack. */
+function explain(reason: string): string {
+	return reason === 'Maximum call stack size exceeded' ? 'nested too deeply (manifests need a few dozen levels at most)' : reason;
 }
 
 export function tooLargeMessage(size: number): string {

@@ -9,6 +9,7 @@ import type {RenderedObject} from './kustomization.js';
 
 const idOf = (o: KubeObject) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`;
 const same = (a: unknown, b: unknown) => canonicalJson(a) === canonicalJson(b);
+const objectFields = new Set(['apiVersion', 'kind', 'metadata', 'spec', 'status']);
 
 export async function applyRendered(store: MemoryStore, rendered: RenderedObject[], lastApplied: Map<string, KubeObject>): Promise<Map<string, KubeObject>> {
 	const applied = new Map<string, KubeObject>();
@@ -40,7 +41,7 @@ function merge(live: KubeObject, desired: KubeObject, previous: KubeObject | und
 	for (const key of Object.keys(previous?.spec ?? {})) {
 		if (!(key in (desired.spec ?? {}))) delete spec[key];
 	}
-	return {
+	const merged: KubeObject = {
 		...live,
 		spec,
 		metadata: {
@@ -49,4 +50,11 @@ function merge(live: KubeObject, desired: KubeObject, previous: KubeObject | und
 			annotations: desired.metadata.annotations ?? live.metadata.annotations,
 		},
 	};
+	// A Secret's data and stringData, a ConfigMap's data: as rendered, when that changed.
+	for (const key of new Set([...Object.keys(desired), ...Object.keys(previous ?? {})])) {
+		if (objectFields.has(key) || (previous && same(previous[key], desired[key]))) continue;
+		if (key in desired) merged[key] = desired[key];
+		else delete merged[key];
+	}
+	return merged;
 }

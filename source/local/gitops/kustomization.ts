@@ -3,6 +3,7 @@
 import {realpath} from 'node:fs/promises';
 import {join, posix, relative, resolve, sep} from 'node:path';
 import {isScalar, parseDocument} from 'yaml';
+import {loadMetricTemplates} from '../../core/metrics/load-metric-templates.js';
 import {validateCanary} from '../../core/spec/canary-validate.js';
 import type {SpecError} from '../../core/spec/load-canaries.js';
 import {loadManifests, type ManifestError} from '../../core/spec/load-manifests.js';
@@ -143,6 +144,7 @@ export async function renderFolder(dir: string): Promise<RenderedFolder> {
 				const object = value as Record<string, unknown>;
 				transform(object, kustomization);
 				if (isCanaryObject(object)) problems.push(...validateCanary(object));
+				if (object['kind'] === 'MetricTemplate') problems.push(...metricTemplateProblems(object));
 				if (!problems.length) {
 					const id = objectId(object);
 					const owner = owners.get(id);
@@ -167,6 +169,11 @@ function transform(object: Record<string, unknown>, kustomization: Kustomization
 // As in load-canaries: a flagger.app object with a misspelt kind is validated, not skipped.
 function isCanaryObject(object: Record<string, unknown>): boolean {
 	return (object['apiVersion'] as string).startsWith('flagger.app/') && !['MetricTemplate', 'AlertProvider'].includes(object['kind'] as string);
+}
+
+// The checks of `simulate --template` (Flagger's CRD schema, prometheus only), for one parsed object.
+function metricTemplateProblems(object: Record<string, unknown>): Array<{path: string; message: string}> {
+	return loadMetricTemplates(JSON.stringify(object), '').errors.map(({path, message}) => ({path, message}));
 }
 
 // kustomize identifies objects by group, kind, namespace and name (not version).

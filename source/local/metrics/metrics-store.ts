@@ -32,6 +32,8 @@ type Series = {
 	slices: Slice[];
 	// Cumulative since the pod was first seen, for the exposition; never decremented.
 	codes: Map<number, number>;
+	/** Between podStarted and podStopped: kept (counters and all) even when idle. */
+	running: boolean;
 	buckets: Float64Array;
 	sum: number;
 	count: number;
@@ -72,6 +74,24 @@ export class MetricsStore {
 		this.sliceMs = opts.sliceMs ?? 1000;
 		if (!(this.sliceMs > 0) || !(this.retentionMs > 0)) throw new RangeError('retentionMs and sliceMs must be positive');
 		this.keptSlices = Math.ceil(this.retentionMs / this.sliceMs);
+	}
+
+	/**
+	 * A pod's sidecar is up: its counters exist from now on, at zero, and are kept while it runs.
+	 * Prometheus' rate() cannot see the increment that creates a series, so without this the
+	 * first requests a new canary pod serves (the acceptance test) would be invisible to it.
+	 */
+	podStarted(namespace: string, pod: string, workload: string): void {
+		const series = this.seriesFor(namespace, pod);
+		series.workload = workload;
+		series.running = true;
+		if (!series.codes.has(200)) series.codes.set(200, 0);
+	}
+
+	/** The pod is gone: its counters stay until its last slice leaves the retention. */
+	podStopped(namespace: string, pod: string): void {
+		const series = this.namespaces.get(namespace)?.get(pod);
+		if (series) series.running = false;
 	}
 
 	record(sample: RequestSample): void {
@@ -136,7 +156,7 @@ export class MetricsStore {
 		return {series, slices};
 	}
 
-	/** Cumulative counters of the pods seen within the retention, as Envoy's /stats/prometheus would. */
+	/** Cumulative counters of the running pods and those seen within the retention, as Envoy's /stats/prometheus would. */
 	prometheusText(): string {
 		const all = [...this.namespaces.values()].flatMap(pods => [...pods.values()]);
 		all.sort((a, b) => compare(a.namespace, b.namespace) || compare(a.pod, b.pod));
@@ -166,7 +186,7 @@ export class MetricsStore {
 		if (!pods) this.namespaces.set(namespace, (pods = new Map()));
 		let series = pods.get(pod);
 		if (!series) {
-			series = {namespace, pod, workload: '', slices: [], codes: new Map(), buckets: new Float64Array(BUCKET_COUNT), sum: 0, count: 0};
+			series = {namespace, pod, workload: '', slices: [], codes: new Map(), running: false, buckets: new Float64Array(BUCKET_COUNT), sum: 0, count: 0};
 			pods.set(pod, series);
 		}
 		return series;
@@ -191,7 +211,7 @@ export class MetricsStore {
 				let stale = 0;
 				while (stale < series.slices.length && series.slices[stale]!.index < oldest) stale++;
 				if (stale) series.slices.splice(0, stale);
-				if (!series.slices.length) pods.delete(pod);
+				if (!series.slices.length && !series.running) pods.delete(pod);
 			}
 			if (!pods.size) this.namespaces.delete(namespace);
 		}

@@ -12,13 +12,13 @@ type Props = {canaries: CanaryView[]; selected: number; focused: boolean; allNam
 
 export function CanaryList({canaries, selected, focused, allNamespaces, clock, rows}: Props) {
 	const theme = useTheme();
-	const now = useTicker(clock, 1000);
 	const nameWidth = Math.min(32, Math.max(8, ...canaries.map(c => sanitize(c.name).length + 1)));
 	const statusOf = (canary: CanaryView) => sanitize(canary.suspended ? `${canary.phase} (paused)` : canary.phase);
 	const statusWidth = Math.max(17, ...canaries.map(c => statusOf(c).length + 1));
 	// Keep the selection in view when there are more canaries than rows.
 	const first = Math.max(0, Math.min(selected - rows + 1, canaries.length - rows));
 	const visible = canaries.slice(first, first + rows);
+	const now = useTicker(clock, 1000, time => visible.map(c => ago(c.lastTransitionTime, time)).join('\n'));
 	const header = ` ${pad('NAME', nameWidth)}${allNamespaces ? pad('NAMESPACE', 12) : ''}${pad('STATUS', statusWidth)}${padStart('WEIGHT', 6)}  ${pad('FAILED', 7)}LAST TRANSITION`;
 	return (
 		<Box flexDirection="column">

@@ -1,16 +1,17 @@
-// Bytes the dashboard writes to the terminal per second at 80x24 (issue 4, "Cheap over SSH").
-// Not a test: run with `npx tsx test/e2e-tui/bytes.ts [--out FILE] [--idle-seconds N] [--release-seconds N]`.
+// Bytes the dashboard writes to the terminal at 80x24 (issue 4, "Cheap over SSH"; issue 8).
 //
 // The demo runs in a detached 80x24 tmux session; `tmux pipe-pane -o 'cat >> FILE'` copies
 // every byte the program writes to its pty into FILE, whose size is read once a second.
 //   (a) a whole release at --speed 20: from pressing n until the list says Succeeded;
-//   (b) idle for 30 s at --speed 1 with only the clock ticking (no release);
-//   (c) a release at --speed 1, sampled for about 60 s after pressing n.
+//   (b0) idle at --speed 1 right after start-up ("LAST TRANSITION …s ago" still counts seconds);
+//   (b) a whole idle minute at --speed 1 with only the clock ticking (no release);
+//   (c) a release at --speed 1, sampled for 60 s after pressing n.
 // The start-up frame is not counted: each window opens once the dashboard has settled.
-import {existsSync, statSync, writeFileSync} from 'node:fs';
+import {existsSync, statSync} from 'node:fs';
 import {join} from 'node:path';
-import {ensureBuilt, freePort} from '../e2e/helpers.js';
-import {repoRoot, TmuxSession, tmuxVersion} from './tmux.js';
+import {freePort} from '../test/e2e/helpers.js';
+import {TmuxSession, tmuxVersion} from '../test/e2e-tui/tmux.js';
+import {below, skipped, type Figure} from './figures.js';
 
 type Scenario = {
 	name: string;
@@ -26,15 +27,6 @@ type Scenario = {
 	perSecond: number[];
 	note: string;
 };
-
-const args = process.argv.slice(2);
-const option = (name: string, fallback: string) => {
-	const index = args.indexOf(name);
-	return index >= 0 && args[index + 1] ? args[index + 1]! : fallback;
-};
-const out = option('--out', join(repoRoot, 'bench-tui.json'));
-const idleSeconds = Number(option('--idle-seconds', '30'));
-const releaseSeconds = Number(option('--release-seconds', '60'));
 
 const sleep = (ms: number) => new Promise<void>(resolve => setTimeout(resolve, ms));
 const started = (screen: string) => /^>podinfo +Initialized /m.test(screen) && screen.includes('canary-tui  ctx:');
@@ -85,23 +77,16 @@ function scenario(name: string, speed: number, goal: number, result: {bytes: num
 	};
 }
 
-async function main(): Promise<void> {
-	const version = tmuxVersion();
-	if (!version) {
-		console.error('tmux is not installed: apt-get install tmux');
-		process.exit(2);
-	}
-	await ensureBuilt();
+const method = (what: string) => `${what}; the demo (dist/cli.js) in a detached 80x24 tmux session, every byte it writes to its pty copied by \`tmux pipe-pane\` into a file whose size is read each second; the start-up frames are not counted`;
+
+export async function terminalBytesFigures(options: {quick: boolean}): Promise<Figure[]> {
+	const idleSeconds = options.quick ? 20 : 60;
+	const releaseSeconds = options.quick ? 20 : 60;
+	if (!tmuxVersion()) return [skipped('terminal', 'terminal bytes during a demo release (80x24)', 'B/s', '< 2000 B/s', 'tmux pipe-pane', 'tmux is not installed (apt-get install tmux)')];
 	const scenarios: Scenario[] = [];
 	const sessions: TmuxSession[] = [];
-	const closeAll = () => sessions.forEach(s => s.close());
-	process.once('SIGINT', () => {
-		closeAll();
-		process.exit(130);
-	});
 	try {
 		// (a) a whole release at --speed 20.
-		console.error('(a) release at --speed 20: n, then until Succeeded …');
 		const fast = await demo(20);
 		sessions.push(fast);
 		let steps = 0;
@@ -128,11 +113,9 @@ async function main(): Promise<void> {
 		fast.send('q');
 		fast.close();
 
-		// (b) idle, then (c) a release, at --speed 1.
+		// (b0) idle right after start-up, (b) a whole idle minute, (c) a release, at --speed 1.
 		const slow = await demo(1);
 		sessions.push(slow);
-		// Right after start-up the list's "LAST TRANSITION 5s ago" still counts seconds.
-		console.error(`(b0) idle at --speed 1 for ${idleSeconds} s right after start-up (clock + "…s ago") …`);
 		const b0 = await measure(slow, 'idle-young-speed-1', async sample => {
 			for (let i = 0; i < idleSeconds; i++) {
 				await sleep(1000);
@@ -140,18 +123,17 @@ async function main(): Promise<void> {
 			}
 		});
 		scenarios.push(scenario(`idle, --speed 1, last transition < 1 min (${idleSeconds} s)`, 1, 100, b0, 'right after start-up: LAST TRANSITION still counts seconds'));
-		// Only the clock: once the last transition is minutes old, "… ago" changes once a minute.
-		await slow.waitFor('"m ago" in the list', screen => /^>podinfo +Initialized +0 +0\/5 +\d+m ago/m.test(screen), 90_000, 500);
-		console.error(`(b) idle at --speed 1 for ${idleSeconds} s with only the clock ticking …`);
-		const b = await measure(slow, 'idle-speed-1', async sample => {
-			for (let i = 0; i < idleSeconds; i++) {
-				await sleep(1000);
-				sample();
-			}
-		});
-		scenarios.push(scenario(`idle, --speed 1, clock only (${idleSeconds} s)`, 1, 100, b, 'no release; last transition minutes ago'));
-
-		console.error(`(c) release at --speed 1, sampled for ${releaseSeconds} s …`);
+		if (!options.quick) {
+			// Only the clock: once the last transition is minutes old, "… ago" changes once a minute.
+			await slow.waitFor('"m ago" in the list', screen => /^>podinfo +Initialized +0 +0\/5 +\d+m ago/m.test(screen), 90_000, 500);
+			const b = await measure(slow, 'idle-speed-1', async sample => {
+				for (let i = 0; i < idleSeconds; i++) {
+					await sleep(1000);
+					sample();
+				}
+			});
+			scenarios.push(scenario(`idle, --speed 1, clock only (${idleSeconds} s)`, 1, 100, b, 'no release; last transition minutes ago'));
+		}
 		let reached = '';
 		const c = await measure(slow, 'release-speed-1', async sample => {
 			slow.send('n');
@@ -162,30 +144,25 @@ async function main(): Promise<void> {
 			const row = weightOf(slow.capture());
 			reached = row ? `${row[1]} at weight ${row[2]}` : '?';
 		});
-		scenarios.push(scenario(`release, --speed 1 (first ${releaseSeconds} s after n)`, 1, 300, c, `after ${releaseSeconds} s: ${reached}`));
+		scenarios.push(scenario(`release, --speed 1 (first ${releaseSeconds} s after n)`, 1, 2000, c, `after ${releaseSeconds} s: ${reached}`));
 		slow.send('q');
 	} finally {
-		closeAll();
+		for (const session of sessions) session.close();
 	}
 
-	const table = [
-		['scenario', 'seconds', 'bytes', 'B/s', 'max B in 1 s', 'goal B/s', 'ok', 'note'],
-		...scenarios.map(s => [s.name, s.seconds.toFixed(1), String(s.bytes), String(s.bytesPerSecond), String(s.maxPerSecond), `< ${s.goal}`, s.pass ? 'yes' : 'NO', s.note]),
-	];
-	const widths = table[0]!.map((_, i) => Math.max(...table.map(row => row[i]!.length)));
-	for (const [index, row] of table.entries()) {
-		console.log(row.map((cell, i) => (i >= 1 && i <= 5 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join('  ').trimEnd());
-		if (index === 0) console.log(widths.map(w => '-'.repeat(w)).join('  '));
-	}
-	const report = {
-		when: new Date().toISOString(),
-		terminal: '80x24 (tmux, pipe-pane)',
-		tmux: version,
-		node: process.version,
-		scenarios,
+	const byName = (prefix: string) => scenarios.find(s => s.name.startsWith(prefix));
+	const figure = (s: Scenario | undefined, name: string, what: string, goal?: number): Figure[] => {
+		if (!s) return [];
+		const base = {group: 'terminal', name, value: s.bytesPerSecond, unit: 'B/s', method: method(`${what}; busiest second ${s.maxPerSecond} B; ${s.note}`), detail: s};
+		return [goal === undefined ? base : below(base, goal)];
 	};
-	writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
-	console.log(`\nwritten to ${out}`);
+	const idle = byName('idle, --speed 1, clock only');
+	return [
+		...figure(byName('release, --speed 1'), 'terminal bytes during a demo release (80x24)', `bytes per second over the first ${releaseSeconds} s of a release at --speed 1 (n pressed)`, 2000),
+		...figure(byName('release, --speed 20'), '  same, whole release at --speed 20', 'bytes per second of a whole release at --speed 20, from n until Succeeded: 20 times as many analysis steps per second as a real release, an upper bound', 2000),
+		...figure(byName('idle, --speed 1, last'), '  idle, first minute after a transition', `bytes per second idle at --speed 1 right after start-up, while LAST TRANSITION still counts seconds (${idleSeconds} s)`),
+		...(idle
+			? [{group: 'terminal', name: 'terminal bytes per idle minute (80x24)', value: idle.bytes * (60 / idle.seconds), unit: 'B/min', method: method(`bytes in ${idleSeconds} s idle at --speed 1 once the last transition is minutes old (only the header clock ticks), scaled to a minute`), detail: idle}]
+			: []),
+	];
 }
-
-await main();
