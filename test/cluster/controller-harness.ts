@@ -222,6 +222,9 @@ export class Harness {
 
 	async waitPhase(phase: string, timeoutMs: number): Promise<void> {
 		await until(`${phase}`, timeoutMs, async () => (await this.phase()) === phase, this.describeState);
+		// The tick that wrote the phase goes on (post-rollout hooks, then "Promotion completed!"):
+		// let it finish, so its events are in the log the test reads next.
+		await this.controller?.whenIdle();
 	}
 
 	async stop(): Promise<void> {
