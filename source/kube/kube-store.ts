@@ -101,6 +101,7 @@ export class KubeStore implements ObjectStore {
 	private readonly informers = new Map<string, Informer>();
 	private readonly events = new Map<string, {name: string; namespace: string; count: number; first: string}>();
 	private readonly counters = {watchRestarts: 0, relists: 0, networkErrors: 0};
+	private eventChain: Promise<void> = Promise.resolve();
 
 	constructor(readonly options: KubeStoreOptions) {
 		this.http = new KubeHttp(options.kc, {timeoutMs: options.timeoutMs});
@@ -279,7 +280,13 @@ export class KubeStore implements ObjectStore {
 		return {
 			record: (canary, event) => {
 				next?.record(canary, event);
-				this.recordEvent(canary as unknown as KubeObject, event.type, 'Synced', event.message).catch(error => this.options.onEventError?.(error as Error));
+				// One at a time, so the API server's order (resourceVersion) is the order they happened in.
+				this.eventChain = this.eventChain
+					.then(() => this.recordEvent(canary as unknown as KubeObject, event.type, 'Synced', event.message))
+					.then(
+						() => undefined,
+						error => this.options.onEventError?.(error as Error),
+					);
 			},
 		};
 	}

@@ -5,6 +5,7 @@
  * hashes with one "Adopted" event and starts no release: no "New revision detected", no write to
  * the primary or the services. About 30 seconds.
  */
+import {updateWithRetry} from '../../source/kube/update-with-retry.js';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {primaryPodTemplate} from '../../source/core/workloads/primary-template.js';
 import {detect, required, sleep, until} from './controller-harness.js';
@@ -26,8 +27,10 @@ describe.skipIf(!detected.connection)(`adopting a Flagger canary on a real API s
 	beforeAll(async () => {
 		scratch = await scratchNamespace(detected.connection!, 'adopt');
 		const {admin, namespace} = scratch;
+		// The deployment controller writes the new Deployment's status meanwhile: retry on conflicts.
+		const scaled = await updateWithRetry(admin, 'Deployment', namespace, 'podinfo', object => (object.spec.replicas = 0));
+		expect(scaled.ok).toBe(true);
 		const target = (await scratch.get('Deployment', 'podinfo'))!;
-		await admin.update({...target, spec: {...target.spec, replicas: 0}});
 		const mapped = primaryPodTemplate(target.spec.template, 'app', 'podinfo', []);
 		await scratch.create({
 			apiVersion: 'apps/v1',

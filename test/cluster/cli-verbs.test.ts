@@ -212,6 +212,9 @@ describe.skipIf(!detected.connection)('promote, wait and logs with a controller 
 	}, 300_000);
 
 	it('logs prints the Flagger messages of both releases in order (repeats merged by the correlator once, with their count), as text and JSON lines', async () => {
+		// `wait` returned on the Failed status, which Flagger writes before "Canary failed!": let
+		// that Event reach the API server before taking the snapshot.
+		await until('the Canary failed! Event', 30_000, async () => (await harness.writtenEvents()).some(event => String((event as any).message).startsWith('Canary failed!')));
 		const logs = run(['logs', 'podinfo', '-n', harness.namespace]);
 		expect(await logs.exited, logs.err()).toBe(0);
 		const lines = logs.lines();
