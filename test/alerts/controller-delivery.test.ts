@@ -16,6 +16,7 @@ import {AppMeshRouter} from '../../source/routers/appmesh-router.js';
 import {deliveryPorts} from '../../source/webhooks/delivery-ports.js';
 import {WebhookClient} from '../../source/webhooks/webhook-client.js';
 import {startReceiver, type Receiver} from './receiver.js';
+import {manualTicks} from '../support/manual-ticks.js';
 
 const fixture = (file: string) =>
 	parseAllDocuments(readFileSync(new URL(`../fixtures/podinfo/${file}`, import.meta.url), 'utf8')).map(doc => doc.toJS() as KubeObject);
@@ -56,13 +57,7 @@ async function setup(answering: boolean) {
 		webhooks: {call: async () => ({ok: true})},
 	});
 	await controller.start();
-	const run = async (seconds: number) => {
-		for (let s = 0; s < seconds; s++) {
-			clock.advance(1000);
-			for (let i = 0; i < 20; i++) await new Promise(resolve => setImmediate(resolve));
-			await controller.whenIdle();
-		}
-	};
+	const run = manualTicks(clock, controller);
 	const canary = () => store.getSync('Canary', 'apps', 'podinfo') as unknown as Canary;
 	const release = async (tag: string) => {
 		const target = store.getSync('Deployment', 'apps', 'podinfo')!;

@@ -15,6 +15,7 @@ import type {KubeObject} from '../../source/kube/objects.js';
 import {DeploymentSimulator} from '../../source/local/cluster/deployment-simulator.js';
 import {MemoryStore} from '../../source/local/cluster/memory-store.js';
 import {KubernetesNoopRouter} from '../../source/routers/kubernetes-router.js';
+import {manualTicks} from '../support/manual-ticks.js';
 
 // What Flagger writes: hashes of a Go object dump (semantics §3.2), never equal to ours.
 const flaggerStatus = (phase: CanaryStatus['phase']): CanaryStatus => ({
@@ -136,13 +137,7 @@ describe('the controller adopts a Flagger canary on the embedded API server', ()
 			webhooks: {call: async () => ({ok: true})},
 		});
 		await controller.start();
-		const run = async (seconds: number) => {
-			for (let s = 0; s < seconds; s++) {
-				clock.advance(1000);
-				for (let i = 0; i < 20; i++) await new Promise(resolve => setImmediate(resolve));
-				await controller.whenIdle();
-			}
-		};
+		const run = manualTicks(clock, controller);
 		const messages = () => events.events('podinfo.apps').map(event => event.message);
 		const status = () => store.getSync('Canary', 'apps', 'podinfo')!.status as CanaryStatus;
 		return {store, controller, run, messages, status, target: target!};
