@@ -9,6 +9,7 @@ import {webhookTimeout} from '../core/spec/defaults.js';
 import type {Canary, CanaryWebhook, Phase} from '../core/spec/types.js';
 import {canonicalJson, templateHash} from '../core/workloads/template-hash.js';
 import {sanitize} from '../text/sanitize.js';
+import {retryBackoff} from '../core/engine/webhook-budget.js';
 
 export type Resolve = (host: string) => {host: string; port: number} | undefined;
 
@@ -40,7 +41,7 @@ export class WebhookClient {
 				if (last.status <= 202) return {ok: true};
 				return {ok: false, error: last.body};
 			}
-			if (attempt <= retries) await this.sleep(backoffMs(attempt - 1));
+			if (attempt <= retries) await this.sleep(retryBackoff(attempt - 1) / 1_000_000);
 		}
 		const cause = 'error' in last ? last.error : `unexpected HTTP status ${last.status} ${last.statusText}${bodySuffix(last.body)}`;
 		return {ok: false, error: `POST ${hook.url} giving up after ${retries + 1} attempt(s): ${cause}`};
@@ -98,11 +99,6 @@ export class WebhookClient {
 /** go-retryablehttp's default policy: connection errors, 429 and 5xx except 501. */
 function shouldRetry(status: number): boolean {
 	return status === 429 || (status >= 500 && status !== 501);
-}
-
-/** go-retryablehttp's default backoff: 1s doubling, at most 30s. */
-function backoffMs(retry: number): number {
-	return Math.min(30_000, 1000 * 2 ** retry);
 }
 
 export function bodySuffix(body: string): string {
